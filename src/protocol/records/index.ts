@@ -1,0 +1,8 @@
+export * from './attributes.js'
+export * from './batch-builder.js'
+export * from './batch-header.js'
+export * from './control-record.js'
+export * from './record-reader.js'
+export type * from './record.js'
+export * from './validate-batch.js'
+export * from './varint.js'
