@@ -43,7 +43,7 @@ export class BrokerConfig {
     const values: Record<string, unknown> = {}
     const explicit = new Map<BrokerConfigKey, string>()
     for (const key of Object.keys(brokerConfigDefs) as BrokerConfigKey[]) {
-      const def: ConfigDef<unknown> = brokerConfigDefs[key]
+      const def = brokerConfigDefs[key] as ConfigDef<unknown>
       const given = raw.get(key)
       if (!given) {
         values[key] = def.default

@@ -1,0 +1,67 @@
+/**
+ * Kafka frames: int32 size, then `size` bytes (request header and body). Chunks are kept as they
+ * arrive and joined only once a whole frame is there; a frame inside one chunk is a zero-copy view.
+ */
+export class FrameSizeError extends Error {
+  override name = 'FrameSizeError'
+  readonly size: number
+
+  constructor(size: number, max: number) {
+    super(size < 0 ? `invalid frame size ${size}` : `frame of ${size} bytes exceeds socket.request.max.bytes (${max})`)
+    this.size = size
+  }
+}
+
+const SIZE_BYTES = 4
+
+export class FrameDecoder {
+  readonly #maxSize: number
+  #chunks: Buffer[] = []
+  #buffered = 0
+  /** Size of the frame being read, or -1 while its size prefix is incomplete. */
+  #frameSize = -1
+
+  constructor(maxSize: number) {
+    this.#maxSize = maxSize
+  }
+
+  /** Adds received bytes; returns the frames now complete. Throws FrameSizeError on a bad size. */
+  push(chunk: Buffer): Buffer[] {
+    this.#chunks.push(chunk)
+    this.#buffered += chunk.length
+    const frames: Buffer[] = []
+    for (;;) {
+      if (this.#frameSize < 0) {
+        if (this.#buffered < SIZE_BYTES) break
+        const size = this.#take(SIZE_BYTES).readInt32BE(0)
+        if (size < 0 || size > this.#maxSize) throw new FrameSizeError(size, this.#maxSize)
+        this.#frameSize = size
+      }
+      if (this.#buffered < this.#frameSize) break
+      frames.push(this.#take(this.#frameSize))
+      this.#frameSize = -1
+    }
+    return frames
+  }
+
+  #take(n: number): Buffer {
+    this.#buffered -= n
+    const first = this.#chunks[0] as Buffer
+    if (first.length >= n) {
+      if (first.length === n) this.#chunks.shift()
+      else this.#chunks[0] = first.subarray(n)
+      return first.subarray(0, n)
+    }
+    const out = Buffer.allocUnsafe(n)
+    let filled = 0
+    while (filled < n) {
+      const chunk = this.#chunks[0] as Buffer
+      const used = Math.min(chunk.length, n - filled)
+      chunk.copy(out, filled, 0, used)
+      filled += used
+      if (used === chunk.length) this.#chunks.shift()
+      else this.#chunks[0] = chunk.subarray(used)
+    }
+    return out
+  }
+}
