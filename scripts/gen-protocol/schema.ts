@@ -68,7 +68,8 @@ interface RawField {
   versions?: string
   nullableVersions?: string
   taggedVersions?: string
-  tag?: number
+  /** A number, but a few schemas write it as a string ("0"). */
+  tag?: number | string
   flexibleVersions?: string
   default?: string | number | boolean | null
   fields?: RawField[]
@@ -192,7 +193,7 @@ export function readMessage(file: string): MessageSpec {
       versions,
       nullable: parseVersions(f.nullableVersions),
       tagged,
-      tag: f.tag,
+      tag: f.tag === undefined ? undefined : parseTag(f.tag, `${raw.name}.${f.name}`),
       flexible: f.flexibleVersions === undefined ? undefined : parseVersions(f.flexibleVersions),
       default: f.default,
     }
@@ -212,6 +213,12 @@ export function readMessage(file: string): MessageSpec {
     root,
     structs,
   }
+}
+
+function parseTag(tag: number | string, where: string): number {
+  const n = Number(tag)
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${where}: bad tag ${JSON.stringify(tag)}`)
+  return n
 }
 
 /** Extends a structure's range by the versions of one use and walks into its fields. */
