@@ -1,0 +1,125 @@
+/**
+ * The composition root: config → log dirs (lock, meta.properties) → topic registry → handlers →
+ * listeners. `Broker.start` undoes what it did if a later step fails; `close` is idempotent.
+ */
+import { Cluster } from './cluster/cluster.js'
+import type { AdvertisedEndpoint } from './cluster/cluster.js'
+import { LogDirs } from './cluster/log-dirs.js'
+import { TopicRegistry } from './cluster/topic-registry.js'
+import { BrokerConfig } from './config/broker-config.js'
+import type { ConfigSource } from './config/broker-config.js'
+import type { ApiHandler, BrokerServices } from './handlers/handler.js'
+import { brokerHandlers } from './handlers/index.js'
+import { HandlerRegistry } from './handlers/registry.js'
+import type { Logger } from './log.js'
+import { Dispatcher } from './network/dispatcher.js'
+import { advertisedHost, planListeners } from './network/endpoints.js'
+import type { Endpoint } from './network/endpoints.js'
+import { SocketServer } from './network/socket-server.js'
+
+export interface BrokerOptions {
+  /** Applied in order, later sources winning (file, environment, overrides, ...). */
+  readonly configSources: readonly ConfigSource[]
+  readonly log: Logger
+  /** Cluster id for log dirs formatted by this start (the image's CLUSTER_ID). */
+  readonly clusterId?: string | undefined
+  /** The APIs to serve; tests substitute their own. */
+  readonly handlers?: readonly ApiHandler[]
+}
+
+export class Broker {
+  readonly config: BrokerConfig
+  readonly cluster: Cluster
+  readonly logDirs: LogDirs
+  readonly #server: SocketServer
+  readonly #log: Logger
+  #closing: Promise<void> | undefined
+
+  private constructor(config: BrokerConfig, cluster: Cluster, logDirs: LogDirs, server: SocketServer, log: Logger) {
+    this.config = config
+    this.cluster = cluster
+    this.logDirs = logDirs
+    this.#server = server
+    this.#log = log
+  }
+
+  static async start(options: BrokerOptions): Promise<Broker> {
+    const log = options.log
+    const config = BrokerConfig.resolve(options.configSources)
+    if (config.unknownKeys.length > 0) log.warn({ keys: config.unknownKeys }, 'ignoring unknown config keys')
+    const plan = planListeners(config)
+    const nodeId = config.get('node.id')
+    const logDirs = await LogDirs.open({ dirs: config.logDirs, nodeId, clusterId: options.clusterId })
+    try {
+      const topics = await TopicRegistry.open(logDirs.metadataDir)
+      const cluster = new Cluster({ nodeId, clusterId: logDirs.clusterId, topics })
+      const handlers = new HandlerRegistry(options.handlers ?? brokerHandlers)
+      const services: BrokerServices = { cluster, config, handlers }
+      const advertised = new Map<string, AdvertisedEndpoint>()
+      const server = await SocketServer.start({
+        listeners: plan.listeners,
+        dispatcher: new Dispatcher(handlers, services),
+        maxRequestBytes: config.get('socket.request.max.bytes'),
+        idleTimeoutMs: config.get('connections.max.idle.ms'),
+        log: log.child({ component: 'network' }),
+        onBound: (listener, port) => {
+          const endpoint = plan.advertised.find((a) => a.listenerName === listener.listenerName)
+          if (endpoint) advertised.set(listener.listenerName, advertise(endpoint, port))
+          cluster.setAdvertisedEndpoints([...advertised.values()])
+        },
+      })
+      const broker = new Broker(config, cluster, logDirs, server, log)
+      log.info(
+        {
+          nodeId,
+          clusterId: cluster.clusterId,
+          listeners: server.bound.map((b) => formatEndpoint(b.endpoint, b.port)),
+          advertisedListeners: cluster.advertisedEndpoints.map((e) => `${e.listenerName}://${e.host}:${e.port}`),
+          logDirs: logDirs.dirs,
+          topics: topics.size,
+        },
+        'started',
+      )
+      return broker
+    } catch (err) {
+      await logDirs.close()
+      throw err
+    }
+  }
+
+  /** host:port of the first advertised listener: what a client bootstraps from. */
+  get bootstrap(): string {
+    const first = this.cluster.advertisedEndpoints[0]
+    if (!first) throw new Error('no advertised listener')
+    return `${first.host.includes(':') ? `[${first.host}]` : first.host}:${first.port}`
+  }
+
+  /** Stops accepting, answers in-flight requests, closes connections and files. */
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown()
+    return this.#closing
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#log.info('shutting down')
+    await this.#server.close()
+    await this.cluster.topics.flush()
+    await this.logDirs.close()
+    this.#log.info('stopped')
+  }
+}
+
+/** Advertised port 0 means "the port this listener was bound to". */
+function advertise(endpoint: Endpoint, boundPort: number): AdvertisedEndpoint {
+  return {
+    listenerName: endpoint.listenerName,
+    securityProtocol: endpoint.securityProtocol,
+    host: advertisedHost(endpoint),
+    port: endpoint.port === 0 ? boundPort : endpoint.port,
+  }
+}
+
+function formatEndpoint(endpoint: Endpoint, port: number): string {
+  const host = endpoint.host ?? ''
+  return `${endpoint.listenerName}://${host.includes(':') ? `[${host}]` : host}:${port}`
+}

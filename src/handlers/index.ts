@@ -1,0 +1,6 @@
+/** Every API Brook serves. ApiVersions offers exactly these, with the versions each declares. */
+import { apiVersions } from './api-versions.js'
+import type { ApiHandler } from './handler.js'
+import { metadata } from './metadata.js'
+
+export const brokerHandlers: readonly ApiHandler[] = [apiVersions, metadata]
