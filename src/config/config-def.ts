@@ -66,6 +66,14 @@ export const oneOf = (...allowed: string[]): Validator<string> => ({
   accepts: (v) => allowed.includes(v),
 })
 
+/** A value as Kafka prints it (DescribeConfigs, server.properties): lists comma-joined, null empty. */
+export function formatConfigValue(value: unknown): string {
+  if (value === null || value === undefined) return ''
+  if (Array.isArray(value)) return value.join(',')
+  if (value === LONG_MAX) return '9223372036854775807'
+  return String(value)
+}
+
 const TYPE_EXPECTATION: Record<ConfigType, string> = {
   boolean: 'a boolean (true or false)',
   string: 'a string',

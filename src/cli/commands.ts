@@ -1,0 +1,42 @@
+/** The full CLI (yargs): help, usage errors, and every command. `brook start` usually skips it. */
+import { readFileSync } from 'node:fs'
+import yargs from 'yargs'
+import { CONFIG_DESCRIPTION, START_COMMAND, START_DESCRIPTION, startOptions } from './start-options.js'
+import { runStart } from './start.js'
+
+export async function runCli(argv: readonly string[]): Promise<void> {
+  await yargs([...argv])
+    .scriptName('brook')
+    .usage('$0 <command> [options]')
+    .command(
+      START_COMMAND,
+      START_DESCRIPTION,
+      (y) =>
+        y
+          .positional('config', { type: 'string', describe: CONFIG_DESCRIPTION })
+          .option('override', {
+            type: 'string',
+            array: true,
+            requiresArg: true,
+            default: [],
+            describe: startOptions.override.description,
+          })
+          .option('log-level', {
+            type: 'string',
+            choices: startOptions['log-level'].choices,
+            default: startOptions['log-level'].default,
+            describe: startOptions['log-level'].description,
+          }),
+      (args) => runStart({ config: args.config, override: args.override, logLevel: args['log-level'] }),
+    )
+    .demandCommand(1, 'Name a command, e.g. brook start config/server.properties')
+    .strict()
+    .version(packageVersion())
+    .help()
+    .parseAsync()
+}
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  return pkg.version
+}
