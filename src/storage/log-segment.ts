@@ -1,0 +1,402 @@
+/**
+ * One segment of a partition's log: `<base>.log` with its sparse `<base>.index` and
+ * `<base>.timeindex`. It knows its committed size, keeps its indexes in memory while they
+ * are needed, and reads whole batches. The active segment (the one appended to) keeps its
+ * indexes pinned; when the log rolls, the segment is closed, flushed, and its indexes are
+ * left to the IndexCache, which drops them when memory runs over budget.
+ */
+import { rename, rm, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Logger } from 'pino'
+import type { BatchHeader } from '../protocol/records/batch-header.js'
+import type { Clock } from './clock.js'
+import type { FdCache, FdLease } from './fd-cache.js'
+import { fsyncFd, isNotFound, truncateFd, writevAt } from './file-io.js'
+import { DELETED_SUFFIX, INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, segmentFileName } from './file-names.js'
+import type { IndexCache, IndexHolder } from './index-cache.js'
+import type { LogConfig } from './log-config.js'
+import { OffsetIndex } from './offset-index.js'
+import { createSegmentFiles, readIndexFiles, writeIndexFiles, type Indexes } from './segment-index-files.js'
+import {
+  IndexMismatchError, findByTimestamp, locate, readBatches, scanHeaders,
+  type BatchLocation, type BatchRange, type Decompress,
+} from './segment-lookup.js'
+import { scanSegment, type ScanResult } from './segment-scan.js'
+import { TimeIndex, type TimestampOffset } from './time-index.js'
+
+/** What all segments share. */
+export interface SegmentContext {
+  readonly fds: FdCache
+  readonly indexCache: IndexCache
+  readonly clock: Clock
+  readonly logger: Logger
+  readonly decompress?: Decompress | undefined
+}
+
+/** Remembered (offset → position) pairs where earlier reads ended: a sequential consumer's next read needs no lookup. */
+const MAX_HINTS = 16
+
+export class LogSegment implements IndexHolder {
+  readonly baseOffset: number
+  readonly #dir: string
+  readonly #ctx: SegmentContext
+  readonly #config: () => LogConfig
+  #suffix = ''
+  #size: number
+  #endOffset: number
+  #indexes: Indexes | null = null
+  #loading: Promise<Indexes> | null = null
+  #active: boolean
+  /** In-memory index entries not yet in the files. */
+  #dirty = false
+  #maxTimestamp = -1
+  #offsetOfMaxTimestamp: number
+  #maxTimestampKnown: boolean
+  #bytesSinceLastIndexEntry = 0
+  /** maxTimestamp of the first batch, which segment.ms counts from; undefined until read. */
+  #rollingBasedTimestamp: number | undefined
+  readonly #created: number
+  readonly #rollJitterMs: number
+  readonly #hints = new Map<number, number>()
+  /** Serializes writes with index rebuilds, which must not see a file growing under them. */
+  #lock: Promise<unknown> = Promise.resolve()
+
+  private constructor(ctx: SegmentContext, dir: string, baseOffset: number, config: () => LogConfig, size: number, active: boolean) {
+    this.#ctx = ctx
+    this.#dir = dir
+    this.baseOffset = baseOffset
+    this.#config = config
+    this.#size = size
+    this.#endOffset = size === 0 ? baseOffset : Number.MAX_SAFE_INTEGER
+    this.#offsetOfMaxTimestamp = baseOffset
+    this.#maxTimestampKnown = size === 0
+    this.#active = active
+    this.#created = ctx.clock.now()
+    const c = config()
+    this.#rollJitterMs = c.segmentJitterMs > 0 ? Math.floor(Math.random() * Math.min(c.segmentJitterMs, c.segmentMs)) : 0
+  }
+
+  /** A new, empty, active segment; its three files are created now. */
+  static async create(ctx: SegmentContext, dir: string, baseOffset: number, config: () => LogConfig): Promise<LogSegment> {
+    const seg = new LogSegment(ctx, dir, baseOffset, config, 0, true)
+    await createSegmentFiles(seg.path(LOG_SUFFIX), seg.path(INDEX_SUFFIX), seg.path(TIME_INDEX_SUFFIX))
+    seg.#indexes = seg.#emptyIndexes()
+    seg.#rollingBasedTimestamp = -1
+    return seg
+  }
+
+  /** An existing segment of `size` bytes; its indexes load when first needed. */
+  static open(ctx: SegmentContext, dir: string, baseOffset: number, config: () => LogConfig, size: number): LogSegment {
+    return new LogSegment(ctx, dir, baseOffset, config, size, false)
+  }
+
+  path(suffix: string): string {
+    return join(this.#dir, segmentFileName(this.baseOffset, suffix) + this.#suffix)
+  }
+
+  /** Committed bytes: what reads may see. */
+  get size(): number {
+    return this.#size
+  }
+  /** The offset after the last batch (MAX_SAFE_INTEGER while unknown, for a segment just opened). */
+  get endOffset(): number {
+    return this.#endOffset
+  }
+  /** Fixes the end of a closed segment when its log is opened: the next segment's base offset. */
+  setEndOffset(offset: number): void {
+    this.#endOffset = offset
+  }
+  get isActive(): boolean {
+    return this.#active
+  }
+
+  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#lock.then(fn, fn)
+    this.#lock = run.catch(() => {})
+    return run
+  }
+
+  async #withFd<T>(fn: (fd: number) => Promise<T>): Promise<T> {
+    const lease: FdLease = await this.#ctx.fds.acquire(this.path(LOG_SUFFIX))
+    try {
+      return await fn(lease.fd)
+    } finally {
+      lease.release()
+    }
+  }
+
+  // ---- indexes
+
+  #emptyIndexes(): Indexes {
+    const bytes = this.#config().segmentIndexBytes
+    return { offsets: new OffsetIndex(this.baseOffset, bytes), times: new TimeIndex(this.baseOffset, bytes) }
+  }
+
+  #cache(idx: Indexes): void {
+    if (!this.#active && !this.#dirty) this.#ctx.indexCache.touch(this, idx.offsets.memoryBytes + idx.times.memoryBytes)
+  }
+
+  /** The loaded indexes; reads the files (rebuilding them from the log if missing or corrupt) when needed. */
+  async indexes(): Promise<Indexes> {
+    if (this.#indexes !== null) {
+      this.#cache(this.#indexes)
+      return this.#indexes
+    }
+    this.#loading ??= this.#load().finally(() => (this.#loading = null))
+    return this.#loading
+  }
+
+  async #load(): Promise<Indexes> {
+    const c = this.#config()
+    const loaded = await readIndexFiles(this.path(INDEX_SUFFIX), this.path(TIME_INDEX_SUFFIX), this.baseOffset, c.segmentIndexBytes)
+    const problem =
+      typeof loaded === 'string' ? loaded : (loaded.offsets.problem(this.#size, this.#endOffset) ?? loaded.times.problem(this.#endOffset))
+    if (typeof loaded === 'string' || problem !== null) {
+      this.#ctx.logger.warn({ segment: this.path(LOG_SUFFIX), problem }, 'rebuilding segment indexes from the log')
+      await this.#rebuild(false)
+      return this.#indexes!
+    }
+    this.#indexes = loaded
+    if (!this.#maxTimestampKnown) {
+      const last = loaded.times.lastEntry()
+      this.#maxTimestamp = last.timestamp
+      this.#offsetOfMaxTimestamp = last.offset
+      this.#maxTimestampKnown = true
+    }
+    this.#cache(loaded)
+    return loaded
+  }
+
+  unloadIndexes(): void {
+    if (!this.#active && !this.#dirty) this.#indexes = null
+  }
+
+  /** Adds a written batch to the in-memory indexes: an entry every index.interval.bytes, as Kafka. */
+  #indexBatch(idx: Indexes, lastOffset: number, position: number, size: number, maxTimestamp: number): void {
+    if (maxTimestamp > this.#maxTimestamp) {
+      this.#maxTimestamp = maxTimestamp
+      this.#offsetOfMaxTimestamp = lastOffset
+    }
+    if (this.#bytesSinceLastIndexEntry > this.#config().indexIntervalBytes) {
+      idx.offsets.append(lastOffset, position)
+      idx.times.maybeAppend(this.#maxTimestamp, this.#offsetOfMaxTimestamp)
+      this.#bytesSinceLastIndexEntry = 0
+    }
+    this.#bytesSinceLastIndexEntry += size
+    this.#endOffset = lastOffset + 1
+    this.#dirty = true
+  }
+
+  /** Largest batch timestamp in the segment (-1 if none), loading the time index if needed. */
+  async maxTimestamp(): Promise<number> {
+    if (!this.#maxTimestampKnown) await this.indexes()
+    return this.#maxTimestamp
+  }
+
+  /** Kafka's largestTimestamp, which retention.ms compares: the max timestamp, else the file's mtime. */
+  async largestTimestamp(): Promise<number> {
+    const ts = await this.maxTimestamp()
+    return ts > 0 ? ts : (await stat(this.path(LOG_SUFFIX))).mtimeMs
+  }
+
+  // ---- appends and rolling
+
+  /**
+   * Writes concatenated batches at the end in one system call, then indexes them. `batches`
+   * lists each batch's header (position relative to the write's start) and is walked after the write.
+   */
+  append(bufs: Buffer[], bytes: number, forEachBatch: (visit: (h: BatchHeader, relPosition: number, size: number) => void) => void): Promise<void> {
+    return this.#exclusive(async () => {
+      const start = this.#size
+      await this.#withFd(async (fd) => {
+        try {
+          await writevAt(fd, bufs, start)
+        } catch (err) {
+          await truncateFd(fd, start).catch(() => {})
+          throw err
+        }
+      })
+      const idx = this.#indexes ?? (await this.indexes())
+      forEachBatch((h, rel, size) => {
+        if (this.#rollingBasedTimestamp === -1 && start + rel === 0) this.#rollingBasedTimestamp = h.maxTimestamp
+        this.#indexBatch(idx, h.lastOffset, start + rel, size, h.maxTimestamp)
+      })
+      this.#size = start + bytes
+      this.#hint(this.#endOffset, this.#size)
+    })
+  }
+
+  /** Kafka's shouldRoll: size, age (segment.ms from the first batch's timestamp), full index, offset overflow. */
+  async shouldRoll(pendingBytes: number, pendingBatches: number, appendBytes: number, maxTimestamp: number, lastOffset: number): Promise<boolean> {
+    const size = this.#size + pendingBytes
+    if (size === 0) return false
+    const c = this.#config()
+    if (size > c.segmentBytes - appendBytes) return true
+    if (lastOffset - this.baseOffset > 2 ** 31 - 1) return true
+    const idx = await this.indexes()
+    if (Math.max(idx.offsets.entries, idx.times.entries) + pendingBatches >= Math.min(idx.offsets.maxEntries, idx.times.maxEntries)) return true
+    if (this.#rollingBasedTimestamp === undefined) this.#rollingBasedTimestamp = (await this.locate(this.baseOffset))?.maxTimestamp ?? -1
+    const ts = this.#rollingBasedTimestamp
+    const waited = ts >= 0 ? maxTimestamp - ts : this.#ctx.clock.now() - this.#created
+    return waited > c.segmentMs - this.#rollJitterMs
+  }
+
+  /** No more appends: a final time-index entry; once flushed, the indexes are left to the cache. */
+  closeForAppends(): void {
+    this.#indexes?.times.maybeAppend(this.#maxTimestamp, this.#offsetOfMaxTimestamp, true)
+    if (this.#indexes !== null) this.#dirty = true
+    this.#active = false
+  }
+
+  /** Takes appends again: the last segment of a log being opened. */
+  activate(): void {
+    this.#active = true
+    this.#ctx.indexCache.remove(this)
+  }
+
+  /**
+   * fsyncs the log file; a closed segment also writes and fsyncs its indexes if they changed.
+   * The active segment's indexes are written when it closes: after a crash, recovery rebuilds them.
+   */
+  flush(): Promise<void> {
+    return this.#exclusive(async () => {
+      await this.#withFd(fsyncFd)
+      const idx = this.#indexes
+      if (this.#active || idx === null || !this.#dirty) return
+      await writeIndexFiles(this.path(INDEX_SUFFIX), this.path(TIME_INDEX_SUFFIX), idx)
+      this.#dirty = false
+      this.#cache(idx)
+    })
+  }
+
+  // ---- recovery
+
+  /**
+   * Scans the whole file, validating every batch, and rebuilds the indexes from it. With
+   * `truncate` (recovery at start-up), cuts the file at the first invalid byte.
+   */
+  recover(onBatch: (header: BatchHeader) => void): Promise<ScanResult & { fileSize: number }> {
+    return this.#exclusive(() => this.#rebuild(true, onBatch))
+  }
+
+  async #rebuild(truncate: boolean, onBatch?: (header: BatchHeader) => void): Promise<ScanResult & { fileSize: number }> {
+    const idx = this.#emptyIndexes()
+    this.#maxTimestamp = -1
+    this.#offsetOfMaxTimestamp = this.baseOffset
+    this.#maxTimestampKnown = true
+    this.#bytesSinceLastIndexEntry = 0
+    this.#hints.clear()
+    const result = await this.#withFd(async (fd) => {
+      const fileSize = (await stat(this.path(LOG_SUFFIX))).size
+      const scan = await scanSegment(fd, fileSize, {
+        baseOffset: this.baseOffset,
+        contiguous: !this.#config().cleanupPolicy.includes('compact'),
+        onBatch: (h, position, size) => {
+          this.#indexBatch(idx, h.lastOffset, position, size, h.maxTimestamp)
+          onBatch?.(h)
+        },
+      })
+      if (truncate && scan.validBytes < fileSize) await truncateFd(fd, scan.validBytes)
+      return { ...scan, fileSize }
+    })
+    if (!truncate && result.problem !== null)
+      this.#ctx.logger.error({ segment: this.path(LOG_SUFFIX), at: result.validBytes, problem: result.problem }, 'closed segment has invalid data; serving only what precedes it')
+    this.#size = truncate ? result.validBytes : Math.min(this.#size, result.validBytes)
+    this.#endOffset = result.nextOffset
+    this.#rollingBasedTimestamp = undefined
+    if (!this.#active) idx.times.maybeAppend(this.#maxTimestamp, this.#offsetOfMaxTimestamp, true)
+    await writeIndexFiles(this.path(INDEX_SUFFIX), this.path(TIME_INDEX_SUFFIX), idx)
+    this.#dirty = false
+    this.#indexes = idx
+    this.#cache(idx)
+    return result
+  }
+
+  /** After a clean shutdown: the end offset, reading only the tail after the last index entry. */
+  async readEndOffset(): Promise<number> {
+    const { end, position } = await this.#lookup(async (fd, idx, size) => {
+      const n = idx.offsets.entries
+      const position = n === 0 ? 0 : idx.offsets.positionAt(n - 1)
+      let end = n === 0 ? this.baseOffset : idx.offsets.offsetAt(n - 1) + 1
+      await scanHeaders(fd, position, size, (h) => {
+        end = h.nextOffset
+        return false
+      })
+      return { end, position }
+    })
+    this.#endOffset = end
+    this.#bytesSinceLastIndexEntry = this.#size - position
+    return end
+  }
+
+  // ---- reads
+
+  #hint(offset: number, position: number): void {
+    this.#hints.delete(offset)
+    this.#hints.set(offset, position)
+    if (this.#hints.size > MAX_HINTS) this.#hints.delete(this.#hints.keys().next().value!)
+  }
+
+  /** Runs a lookup; if an index entry or hint proves wrong, rebuilds the indexes once and retries. */
+  async #lookup<T>(fn: (fd: number, idx: Indexes, end: number) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const idx = await this.indexes()
+      try {
+        return await this.#withFd((fd) => fn(fd, idx, this.#size))
+      } catch (err) {
+        if (!(err instanceof IndexMismatchError) || attempt > 0) throw err
+        this.#ctx.logger.warn({ segment: this.path(LOG_SUFFIX), problem: err.message }, 'index disagrees with the log; rebuilding it')
+        await this.#exclusive(() => this.#rebuild(false))
+      }
+    }
+  }
+
+  /** Where the batch holding `offset` (or the first after it) starts, or null if none in this segment. */
+  locate(offset: number): Promise<BatchLocation | null> {
+    return this.#lookup((fd, idx, end) => locate(fd, end, idx.offsets, offset))
+  }
+
+  /** Whole batches from the one holding `offset`, up to `maxBytes`; null if no batch here ends at or after `offset`. */
+  read(offset: number, maxBytes: number, minOneMessage: boolean): Promise<BatchRange | null> {
+    return this.#lookup(async (fd, idx, end) => {
+      const hinted = this.#hints.get(offset)
+      const position = hinted !== undefined && hinted < end ? hinted : (await locate(fd, end, idx.offsets, offset))?.position
+      if (position === undefined) return null
+      const range = await readBatches(fd, position, end, offset, maxBytes, minOneMessage)
+      if (range.records.length > 0) this.#hint(range.nextOffset, position + range.records.length)
+      return range
+    })
+  }
+
+  /** The first record at or after `minOffset` with a timestamp >= `timestamp`, or null. */
+  findByTimestamp(timestamp: number, minOffset: number): Promise<TimestampOffset | null> {
+    return this.#lookup((fd, idx, end) => findByTimestamp(fd, end, idx, this.baseOffset, timestamp, minOffset, this.#ctx.decompress))
+  }
+
+  // ---- deletion
+
+  /** Renames the files to `*.deleted`, Kafka's first step of deleting a segment; open fds stay valid. */
+  async retire(): Promise<void> {
+    this.#ctx.indexCache.remove(this)
+    this.#indexes = null
+    const suffixes = [LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX]
+    const from = suffixes.map((s) => this.path(s))
+    this.#suffix = DELETED_SUFFIX
+    for (const [i, s] of suffixes.entries()) {
+      try {
+        await rename(from[i]!, this.path(s))
+      } catch (err) {
+        if (!isNotFound(err)) throw err
+      }
+      this.#ctx.fds.rename(from[i]!, this.path(s))
+    }
+  }
+
+  /** Removes the files (after `retire`, the `.deleted` ones). */
+  async deleteFiles(): Promise<void> {
+    for (const s of [LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX]) {
+      this.#ctx.fds.forget(this.path(s))
+      await rm(this.path(s), { force: true })
+    }
+  }
+}

@@ -1,0 +1,60 @@
+/** The public types of PartitionLog: what Produce, Fetch and ListOffsets exchange with it. */
+import type { Scheduler } from './clock.js'
+import type { LeaderEpochCache } from './leader-epoch-cache.js'
+import type { LogSegment, SegmentContext } from './log-segment.js'
+
+export interface LogContext extends SegmentContext {
+  readonly scheduler: Scheduler
+  /** Called when the log start offset moves, so the log-start-offset checkpoint is written soon. */
+  readonly onLogStartOffsetChange: () => void
+}
+
+export interface AppendOptions {
+  /** Stamp every batch with this partition leader epoch (the leader's current epoch). */
+  leaderEpoch?: number
+}
+
+export interface AppendResult {
+  /** Offset assigned to the first record. */
+  baseOffset: number
+  lastOffset: number
+  /** The time stamped on the batches for a LogAppendTime topic, else -1 (Kafka's ProduceResponse field). */
+  logAppendTime: number
+  logStartOffset: number
+}
+
+export interface ReadOptions {
+  /** Return the first batch even if it is larger than maxBytes (Kafka: true for the first partition of a fetch). Default true. */
+  minOneMessage?: boolean
+}
+
+export interface ReadResult {
+  /** ErrorCode.NONE, or OFFSET_OUT_OF_RANGE when the offset is outside [logStartOffset, logEndOffset]. */
+  errorCode: number
+  /** Whole batches as on disk, ready to send; empty at the log end or when nothing fits. */
+  records: Buffer
+  highWatermark: number
+  logStartOffset: number
+  logEndOffset: number
+}
+
+export interface OffsetAndEpoch {
+  offset: number
+  /** Leader epoch of the batch at `offset`, -1 if unknown. */
+  leaderEpoch: number
+}
+
+/** The log's segments and offsets as found on disk (log-loader.ts). */
+export interface LoadedLog {
+  segments: LogSegment[]
+  logStartOffset: number
+  logEndOffset: number
+  recoveryPoint: number
+  epochs: LeaderEpochCache
+  topicId: string | null
+}
+
+/** The batches given to append are not whole v2 batches. */
+export class InvalidBatchError extends Error {}
+/** The log was closed or deleted. */
+export class LogClosedError extends Error {}

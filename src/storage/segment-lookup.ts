@@ -1,0 +1,163 @@
+/**
+ * The read paths of a segment, over an open fd and its indexes: offset → file position,
+ * reading whole batches up to a byte limit, and timestamp → offset. Every index entry used is
+ * checked against the batch it points at; a mismatch (a corrupt index, or a stale position
+ * hint) throws IndexMismatchError so the segment can rebuild its indexes, never serve garbage.
+ */
+import type { CompressionType } from '../protocol/records/attributes.js'
+import { BATCH, BatchHeader, MAGIC_V2, MIN_BATCH_LENGTH, readInt64 } from '../protocol/records/batch-header.js'
+import { readRecords } from '../protocol/records/record-reader.js'
+import { TimestampType } from '../protocol/records/attributes.js'
+import { BatchCursor } from './batch-cursor.js'
+import { readAt } from './file-io.js'
+import type { Indexes } from './segment-index-files.js'
+import type { OffsetIndex } from './offset-index.js'
+import type { TimestampOffset } from './time-index.js'
+
+/** Decompresses a batch's records region (the codecs live in protocol/records/compression). */
+export type Decompress = (compression: CompressionType, data: Buffer) => Buffer | Promise<Buffer>
+
+export interface BatchLocation {
+  position: number
+  size: number
+  baseOffset: number
+  lastOffset: number
+  maxTimestamp: number
+}
+
+/** An index entry or position hint does not point at a batch boundary consistent with its offset. */
+export class IndexMismatchError extends Error {}
+
+const LOOKUP_CHUNK = 16 * 1024
+const EMPTY = Buffer.alloc(0)
+
+/** Visits batch headers from `position` (below `end`) until `visit` returns true. */
+export async function scanHeaders(
+  fd: number,
+  position: number,
+  end: number,
+  visit: (h: BatchHeader, position: number, size: number) => boolean,
+): Promise<BatchLocation | null> {
+  const cursor = new BatchCursor(fd, position, end, LOOKUP_CHUNK)
+  for (;;) {
+    const step = await cursor.next(false)
+    if (step.kind === 'end') return null
+    if (step.kind === 'invalid') throw new IndexMismatchError(`no valid batch at ${step.position}: ${step.reason}`)
+    const h = step.header
+    if (visit(h, step.position, step.size))
+      return { position: step.position, size: step.size, baseOffset: h.baseOffset, lastOffset: h.lastOffset, maxTimestamp: h.maxTimestamp }
+  }
+}
+
+/** The first batch whose last offset is >= target, starting from the offset index's entry. */
+export async function locate(fd: number, end: number, offsets: OffsetIndex, target: number): Promise<BatchLocation | null> {
+  const entry = offsets.lookup(target)
+  if (entry.position > 0 && entry.position >= end) throw new IndexMismatchError(`index position ${entry.position} is past ${end}`)
+  let first = entry.position > 0
+  return scanHeaders(fd, entry.position, end, (h) => {
+    if (first && h.baseOffset > entry.offset)
+      throw new IndexMismatchError(`index entry (${entry.offset}, ${entry.position}) points at a batch from ${h.baseOffset}`)
+    first = false
+    return h.lastOffset >= target
+  })
+}
+
+export interface BatchRange {
+  /** Whole batches, exactly as on disk; empty when the first does not fit and minOneMessage is off. */
+  records: Buffer
+  /** The offset after the last batch returned. */
+  nextOffset: number
+}
+
+/**
+ * Reads whole batches from `position` (the batch holding `target`), at most `maxBytes` of
+ * them, or the first batch alone if it is larger and `minOneMessage` is set.
+ */
+export async function readBatches(
+  fd: number,
+  position: number,
+  end: number,
+  target: number,
+  maxBytes: number,
+  minOneMessage: boolean,
+): Promise<BatchRange> {
+  const available = end - position
+  const want = Math.min(available, Math.max(maxBytes, minOneMessage ? BATCH.RECORDS : 0))
+  let buf = Buffer.allocUnsafe(want)
+  if ((await readAt(fd, buf, 0, want, position)) < want) throw new IndexMismatchError(`log file shorter than ${end}`)
+  let cut = 0
+  let nextOffset = -1
+  for (let p = 0; p + BATCH.RECORDS <= want; ) {
+    const length = buf.readInt32BE(p + BATCH.LENGTH)
+    const size = length + BATCH.LOG_OVERHEAD
+    if (length < MIN_BATCH_LENGTH || buf[p + BATCH.MAGIC] !== MAGIC_V2) {
+      if (p === 0) throw new IndexMismatchError(`no valid batch at ${position}`)
+      break
+    }
+    if (p + size > want) break
+    nextOffset = readInt64(buf, p) + buf.readInt32BE(p + BATCH.LAST_OFFSET_DELTA) + 1
+    p += size
+    cut = p
+  }
+  if (cut === 0) {
+    if (!minOneMessage) return { records: EMPTY, nextOffset: -1 }
+    const size = buf.readInt32BE(BATCH.LENGTH) + BATCH.LOG_OVERHEAD
+    if (size < BATCH.RECORDS || size > available || buf[BATCH.MAGIC] !== MAGIC_V2) throw new IndexMismatchError(`no valid batch at ${position}`)
+    buf = Buffer.allocUnsafe(size)
+    if ((await readAt(fd, buf, 0, size, position)) < size) throw new IndexMismatchError(`log file shorter than ${end}`)
+    nextOffset = BatchHeader.view(buf).nextOffset
+    cut = size
+  }
+  if (BatchHeader.view(buf).lastOffset < target) throw new IndexMismatchError(`batch at ${position} ends before offset ${target}`)
+  return { records: buf.subarray(0, cut), nextOffset }
+}
+
+/**
+ * The first record at or after `minOffset` with a timestamp >= target (Kafka's
+ * findOffsetByTimestamp), starting after the last time-index entry below the target.
+ */
+export async function findByTimestamp(
+  fd: number,
+  end: number,
+  idx: Indexes,
+  baseOffset: number,
+  target: number,
+  minOffset: number,
+  decompress: Decompress | undefined,
+): Promise<TimestampOffset | null> {
+  const entry = idx.times.lookupBefore(target)
+  const from = Math.max(entry?.offset ?? baseOffset, minOffset)
+  const start = await locate(fd, end, idx.offsets, from)
+  if (start === null) return null
+  if (entry !== null && from === entry.offset && (start.baseOffset > entry.offset || start.maxTimestamp !== entry.timestamp))
+    throw new IndexMismatchError(`time index entry (${entry.timestamp}, ${entry.offset}) disagrees with the batch at ${start.position}`)
+  let position = start.position
+  for (;;) {
+    const hit = await scanHeaders(fd, position, end, (h) => h.lastOffset >= minOffset && h.maxTimestamp >= target)
+    if (hit === null) return null
+    const found = await firstRecordAtOrAfter(fd, hit, target, minOffset, decompress)
+    if (found !== null) return found
+    position = hit.position + hit.size
+  }
+}
+
+async function firstRecordAtOrAfter(
+  fd: number,
+  at: BatchLocation,
+  target: number,
+  minOffset: number,
+  decompress: Decompress | undefined,
+): Promise<TimestampOffset | null> {
+  const buf = Buffer.allocUnsafe(at.size)
+  await readAt(fd, buf, 0, at.size, at.position)
+  const h = BatchHeader.view(buf)
+  if (h.timestampType === TimestampType.LogAppendTime)
+    return { timestamp: h.maxTimestamp, offset: Math.max(h.baseOffset, minOffset) }
+  let records: Buffer | undefined
+  if (h.compression !== 0) {
+    if (decompress === undefined) throw new Error(`a timestamp lookup needs a decompressor for compression type ${h.compression}`)
+    records = await decompress(h.compression, buf.subarray(h.recordsStart, h.end))
+  }
+  for (const r of readRecords(h, records)) if (r.timestamp >= target && r.offset >= minOffset) return { timestamp: r.timestamp, offset: r.offset }
+  return null
+}
