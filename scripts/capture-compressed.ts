@@ -1,10 +1,9 @@
 /**
  * Captures compressed record batches from real Kafka clients, for the codec tests' golden
- * files. A fake broker just big enough for a producer: ApiVersions v0 (error 35 for newer
- * versions, so clients fall back to v0), Metadata v1 (this node leads partition 0 of any
- * topic) and Produce v3-7 (answered with success). Each client produces the golden records
- * to a topic named for it and the codec; the records field of its produce request, one v2
- * batch, is written to test/golden/compression/<client>-<codec>.hex with a .json beside it.
+ * files. Each client produces the golden records to a fake broker (test/golden/compression/
+ * fake-broker.ts) on a topic named for it and the codec; the records field of its produce
+ * request, one v2 batch, is written to test/golden/compression/<client>-<codec>.hex with a
+ * .json beside it.
  *
  * Usage: npx tsx scripts/capture-compressed.ts [client ...]   (clients: kafkajs, librdkafka,
  * kafka-python, python-lz4). The Python clients run with /usr/bin/python3; kafka-python's
@@ -13,147 +12,17 @@
 import { execFileSync, spawn } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { createServer, type Socket } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import kafkajs from 'kafkajs'
+import { startFakeBroker, type Produced } from '../test/golden/compression/fake-broker.js'
 import { GOLDEN_RECORD_COUNT, goldenRecords } from '../test/golden/compression/golden-records.js'
 
 const OUT_DIR = join(dirname(fileURLToPath(import.meta.url)), '../test/golden/compression')
-const NODE_ID = 1
-const API = { Produce: 0, Fetch: 1, Metadata: 3, FindCoordinator: 10, ApiVersions: 18 } as const
-// Produce min 0: librdkafka before 2.11.1 turns compression off without it (see DESIGN.md).
-// Fetch and FindCoordinator are never served, but librdkafka derives features from them: v2
-// batches need Fetch v4, zstd Fetch v10, and lz4 FindCoordinator v0 (rdkafka_feature.c).
-const ADVERTISED: [number, number, number][] = [
-  [API.Produce, 0, 7],
-  [API.Fetch, 4, 11],
-  [API.FindCoordinator, 0, 3],
-  [API.Metadata, 1, 1],
-  [API.ApiVersions, 0, 0],
-]
 const CODECS = ['gzip', 'snappy', 'lz4', 'zstd'] as const
+const waiting = new Map<string, (p: Produced) => void>()
 
-/** Big-endian writer for the few response shapes the fake broker sends. */
-class Out {
-  #parts: Buffer[] = []
-  int8(v: number): this { return this.#push(1, (b) => b.writeInt8(v)) }
-  int16(v: number): this { return this.#push(2, (b) => b.writeInt16BE(v)) }
-  int32(v: number): this { return this.#push(4, (b) => b.writeInt32BE(v)) }
-  int64(v: bigint): this { return this.#push(8, (b) => b.writeBigInt64BE(v)) }
-  string(s: string | null): this {
-    if (s === null) return this.int16(-1)
-    const bytes = Buffer.from(s, 'utf8')
-    this.int16(bytes.length).#parts.push(bytes)
-    return this
-  }
-  array<T>(items: readonly T[], each: (item: T) => void): this {
-    this.int32(items.length)
-    items.forEach(each)
-    return this
-  }
-  frame(correlationId: number): Buffer {
-    const body = Buffer.concat(this.#parts)
-    const head = Buffer.alloc(8)
-    head.writeInt32BE(body.length + 4, 0)
-    head.writeInt32BE(correlationId, 4)
-    return Buffer.concat([head, body])
-  }
-  #push(size: number, write: (b: Buffer) => void): this {
-    const b = Buffer.alloc(size)
-    write(b)
-    this.#parts.push(b)
-    return this
-  }
-}
-
-/** Big-endian reader over one request. */
-class In {
-  pos = 0
-  constructor(readonly buf: Buffer) {}
-  int16(): number { return this.#at(2, this.buf.readInt16BE(this.pos)) }
-  int32(): number { return this.#at(4, this.buf.readInt32BE(this.pos)) }
-  string(): string | null {
-    const n = this.int16()
-    return n < 0 ? null : this.#at(n, this.buf.toString('utf8', this.pos, this.pos + n))
-  }
-  bytes(): Buffer | null {
-    const n = this.int32()
-    return n < 0 ? null : this.#at(n, this.buf.subarray(this.pos, this.pos + n))
-  }
-  array<T>(each: () => T): T[] {
-    const n = this.int32()
-    return n < 0 ? [] : Array.from({ length: n }, each)
-  }
-  #at<T>(size: number, value: T): T {
-    this.pos += size
-    return value
-  }
-}
-
-interface Capture {
-  topic: string
-  produceVersion: number
-  batch: Buffer
-}
-
-const waiting = new Map<string, (c: Capture) => void>()
-
-function handle(req: In, port: number): Buffer | null {
-  const apiKey = req.int16()
-  const version = req.int16()
-  const correlationId = req.int32()
-  req.string() // client id
-  const out = new Out()
-  if (apiKey === API.ApiVersions) {
-    out.int16(version === 0 ? 0 : 35).array(ADVERTISED, ([key, min, max]) => out.int16(key).int16(min).int16(max))
-    return out.frame(correlationId)
-  }
-  if (apiKey === API.Metadata) {
-    const topics = req.array(() => req.string()!)
-    out.array([NODE_ID], (id) => out.int32(id).string('127.0.0.1').int32(port).string(null))
-    out.int32(NODE_ID)
-    out.array(topics, (name) => {
-      out.int16(0).string(name).int8(0)
-      out.array([0], (p) => out.int16(0).int32(p).int32(NODE_ID).array([NODE_ID], (n) => out.int32(n)).array([NODE_ID], (n) => out.int32(n)))
-    })
-    return out.frame(correlationId)
-  }
-  if (apiKey === API.Produce) {
-    if (version < 3 || version > 7) throw new Error(`produce v${version} not supported by the capture broker`)
-    req.string() // transactional id
-    const acks = req.int16()
-    req.int32() // timeout
-    const topics = req.array(() => ({ name: req.string()!, partitions: req.array(() => ({ index: req.int32(), records: req.bytes() })) }))
-    for (const t of topics)
-      for (const p of t.partitions) if (p.records) waiting.get(t.name)?.({ topic: t.name, produceVersion: version, batch: Buffer.from(p.records) })
-    if (acks === 0) return null
-    out.array(topics, (t) => {
-      out.string(t.name).array(t.partitions, (p) => {
-        out.int32(p.index).int16(0).int64(0n).int64(-1n)
-        if (version >= 5) out.int64(0n)
-      })
-    })
-    return out.int32(0).frame(correlationId)
-  }
-  throw new Error(`api key ${apiKey} v${version} not supported by the capture broker`)
-}
-
-function serve(socket: Socket, port: number): void {
-  let pending = Buffer.alloc(0)
-  socket.on('error', () => socket.destroy())
-  socket.on('data', (chunk) => {
-    pending = Buffer.concat([pending, chunk])
-    while (pending.length >= 4 && pending.length >= 4 + pending.readInt32BE(0)) {
-      const size = pending.readInt32BE(0)
-      const response = handle(new In(pending.subarray(4, 4 + size)), port)
-      pending = pending.subarray(4 + size)
-      if (response) socket.write(response)
-    }
-  })
-}
-
-function captured(topic: string, timeoutMs = 30_000): Promise<Capture> {
+function captured(topic: string, timeoutMs = 30_000): Promise<Produced> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no produce request for ${topic} within ${timeoutMs} ms`)), timeoutMs)
     waiting.set(topic, (c) => {
@@ -164,7 +33,7 @@ function captured(topic: string, timeoutMs = 30_000): Promise<Capture> {
   })
 }
 
-function save(client: string, codec: string, clientVersion: string, c: Capture): void {
+function save(client: string, codec: string, clientVersion: string, c: Produced): void {
   const count = c.batch.readInt32BE(57)
   if (c.batch.length < 61 || c.batch[16] !== 2 || count !== GOLDEN_RECORD_COUNT)
     throw new Error(`${client}-${codec}: expected one v2 batch of ${GOLDEN_RECORD_COUNT} records, got ${count} (magic ${c.batch[16]})`)
@@ -276,9 +145,8 @@ sys.stdout.write(lz4.frame.compress(sys.stdin.buffer.read(), block_size=lz4.fram
   console.log(`python-lz4-linked: ${frame.length / 2} bytes`)
 }
 
-const server = createServer((socket) => serve(socket, port))
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-const port = (server.address() as { port: number }).port
+const broker = await startFakeBroker({ onProduce: (p) => waiting.get(p.topic)?.(p) })
+const port = broker.port
 const wanted = process.argv.slice(2)
 const run = (name: string) => wanted.length === 0 || wanted.includes(name)
 try {
@@ -287,6 +155,6 @@ try {
   if (run('kafka-python')) await capturePython('kafka-python', port)
   if (run('python-lz4')) capturePythonLz4Linked()
 } finally {
-  server.close()
+  await broker.close()
 }
 process.exit(0)

@@ -72,3 +72,12 @@ export function readKeyValues(records: Buffer, count: number): { key: string | n
   if (cur.pos !== records.length) throw new Error('bytes left after the last record')
   return out
 }
+
+/** A copy of `batch` holding `records` compressed with `compression`, with length and CRC redone. */
+export function withRecords(batch: Buffer, compression: number, records: Buffer): Buffer {
+  const out = Buffer.concat([batch.subarray(0, RECORDS_START), records])
+  out.writeInt32BE(out.length - 12, 8)
+  out.writeInt16BE((out.readInt16BE(21) & ~0x07) | compression, 21)
+  out.writeUInt32BE(crc32c(out.subarray(21)), 17)
+  return out
+}
