@@ -16,6 +16,7 @@ import { Dispatcher } from './network/dispatcher.js'
 import { advertisedHost, planListeners } from './network/endpoints.js'
 import type { Endpoint } from './network/endpoints.js'
 import { SocketServer } from './network/socket-server.js'
+import type { BoundListener } from './network/socket-server.js'
 
 export interface BrokerOptions {
   /** Applied in order, later sources winning (file, environment, overrides, ...). */
@@ -85,6 +86,11 @@ export class Broker {
       await logDirs.close()
       throw err
     }
+  }
+
+  /** The bound listeners, with the port each got. */
+  get listeners(): readonly BoundListener[] {
+    return this.#server.bound
   }
 
   /** host:port of the first advertised listener: what a client bootstraps from. */

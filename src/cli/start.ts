@@ -17,18 +17,13 @@ export async function runStart(args: StartArgs): Promise<void> {
   sources.push({ name: 'KAFKA_* environment variables', entries: configFromEnv(process.env) })
   sources.push({ name: '--override', entries: parseOverrides(args.override) })
   const log = createLogger({ level: args.logLevel })
-  // As in the apache/kafka image, CLUSTER_ID names the cluster when the data dir is formatted.
-  const broker = await Broker.start({ configSources: sources, log, clusterId: process.env['CLUSTER_ID'] || undefined })
 
+  // Handlers go in before start-up, so a signal arriving while the broker starts (or right after
+  // its "started" line) still gets a clean shutdown rather than Node's default exit.
+  let broker: Broker | undefined
   let stopping = false
-  const stop = (signal: NodeJS.Signals): void => {
-    if (stopping) {
-      log.warn({ signal }, 'second signal: exiting without waiting')
-      process.exit(1)
-    }
-    stopping = true
-    log.info({ signal }, 'signal received')
-    broker.close().then(
+  const shutdown = (b: Broker): void => {
+    b.close().then(
       () => process.exit(0),
       (err: unknown) => {
         log.error({ err }, 'shutdown failed')
@@ -36,8 +31,21 @@ export async function runStart(args: StartArgs): Promise<void> {
       },
     )
   }
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      log.warn({ signal }, 'second signal: exiting without waiting')
+      process.exit(1)
+    }
+    stopping = true
+    log.info({ signal }, 'signal received')
+    if (broker) shutdown(broker)
+  }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
+
+  // As in the apache/kafka image, CLUSTER_ID names the cluster when the data dir is formatted.
+  broker = await Broker.start({ configSources: sources, log, clusterId: process.env['CLUSTER_ID'] || undefined })
+  if (stopping) shutdown(broker)
 }
 
 async function readPropertiesFile(path: string): Promise<ConfigSource> {
