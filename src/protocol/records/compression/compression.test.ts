@@ -182,18 +182,23 @@ describe('snappy decoding', () => {
 })
 
 describe('loading', () => {
-  it('loads no native codec until one is used', () => {
+  it('loads no codec library until one is used', () => {
     const script = `
       const { createRequire } = await import('node:module')
       const cache = createRequire(import.meta.url).cache
-      const loaded = () => ['snappy', 'lz4-napi', 'zstd-napi'].filter((p) => Object.keys(cache).some((k) => k.includes('/node_modules/' + p + '/')))
+      const loaded = () => [
+        ...['snappy', 'lz4-napi', 'zstd-napi'].filter((p) => Object.keys(cache).some((k) => k.includes('/node_modules/' + p + '/'))),
+        ...(process.moduleLoadList.includes('NativeModule zlib') ? ['node:zlib'] : []),
+      ]
       const codecs = await import('./src/protocol/records/compression/index.ts')
       const before = loaded()
       codecs.compressSync(2, Buffer.from('x'))
-      console.log(JSON.stringify({ before, after: loaded() }))`
+      const afterSnappy = loaded()
+      codecs.compressSync(1, Buffer.from('x'))
+      console.log(JSON.stringify({ before, afterSnappy, afterGzip: loaded() }))`
     const root = fileURLToPath(new URL('../../../../', import.meta.url))
     const args = ['--import', 'tsx', '--input-type=module', '-e', script]
     const out = execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8' })
-    expect(JSON.parse(out)).toEqual({ before: [], after: ['snappy'] })
+    expect(JSON.parse(out)).toEqual({ before: [], afterSnappy: ['snappy'], afterGzip: ['snappy', 'node:zlib'] })
   })
 })
