@@ -6,6 +6,7 @@ import { Metadata } from '../src/protocol/generated/metadata.js'
 import { spawnBrook } from './helpers/cli.js'
 import type { BrookProcess } from './helpers/cli.js'
 import { tempDir } from './helpers/index.js'
+import type { LogLine } from './helpers/log-capture.js'
 import { RawClient } from './helpers/raw-client.js'
 
 const running: BrookProcess[] = []
@@ -31,8 +32,8 @@ function propertiesFile(extra = ''): { file: string; dataDir: string } {
   return { file, dataDir }
 }
 
-function bootstrapOf(started: { advertisedListeners?: unknown }): string {
-  const [first] = started.advertisedListeners as string[]
+function bootstrapOf(started: LogLine): string {
+  const [first] = started['advertisedListeners'] as string[]
   return (first as string).replace(/^PLAINTEXT:\/\//, '')
 }
 
