@@ -219,6 +219,18 @@ describe('pipelining', () => {
   })
 })
 
+describe('idle connections', () => {
+  it('closes a connection idle for connections.max.idle.ms', async () => {
+    const { logger, lines } = captureLogs('info')
+    broker = await startTestBroker({ logger, config: { 'connections.max.idle.ms': '100' } })
+    const c = await client(broker)
+    c.send(ApiVersions, 3, V3_REQUEST)
+    await c.receive(ApiVersions, 3)
+    await c.waitClosed()
+    expect(lines.map((l) => l.msg)).toContain('closing idle connection (connections.max.idle.ms)')
+  })
+})
+
 describe('shutdown', () => {
   it('answers an in-flight request before closing', async () => {
     let releaseSlow!: () => void

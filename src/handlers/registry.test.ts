@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest'
+import { ErrorCode } from '../protocol/error-codes.js'
+import { Heartbeat } from '../protocol/generated/heartbeat.js'
+import { apiVersions } from './api-versions.js'
+import { defineHandler } from './handler.js'
+import { brokerHandlers } from './index.js'
+import { metadata } from './metadata.js'
+import { HandlerRegistry } from './registry.js'
+
+const heartbeat = (minVersion: number, maxVersion: number) =>
+  defineHandler({ api: Heartbeat, minVersion, maxVersion, handle: () => ({ throttleTimeMs: 0, errorCode: ErrorCode.NONE }) })
+
+describe('handler registry', () => {
+  it('offers what the handlers declare, in api key order', () => {
+    const registry = new HandlerRegistry([metadata, heartbeat(0, 4), apiVersions])
+    expect(registry.versionRanges()).toEqual([
+      { apiKey: 3, minVersion: 0, maxVersion: 12 },
+      { apiKey: 12, minVersion: 0, maxVersion: 4 },
+      { apiKey: 18, minVersion: 0, maxVersion: 3 },
+    ])
+    expect(registry.get(12)?.name).toBe('Heartbeat')
+    expect(registry.get(0)).toBeUndefined()
+  })
+
+  it('refuses a version range the generated codec cannot encode', () => {
+    expect(() => heartbeat(0, 5)).toThrow('Heartbeat handler declares v0-5 but the codec covers v0-4')
+    expect(() => heartbeat(3, 2)).toThrow(/declares v3-2/)
+  })
+
+  it('refuses two handlers for one API', () => {
+    expect(() => new HandlerRegistry([heartbeat(0, 4), heartbeat(1, 4)])).toThrow('two handlers for Heartbeat')
+  })
+
+  it('serves ApiVersions and Metadata in this issue', () => {
+    expect(brokerHandlers.map((h) => h.name).sort()).toEqual(['ApiVersions', 'Metadata'])
+  })
+})
