@@ -3,7 +3,7 @@
  * frame, compressing each 64 KiB block with lz4-napi (lz4_flex) and, in the async form, all
  * blocks at once on libuv's thread pool. Decoding uses lz4-napi's frame decoder, which also
  * takes what other writers produce: linked blocks, block and content checksums, a content
- * size, any block size; it verifies the header and content checksums.
+ * size, any block size; it verifies the header, block and content checksums.
  *
  * Levels: lz4_flex has one compressor, the fast one, which is also what Kafka uses at its
  * default level 9; Kafka's other levels select LZ4 HC, which lz4_flex lacks, so every level
