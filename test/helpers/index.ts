@@ -8,18 +8,16 @@ import { join } from 'node:path'
 import { afterAll } from 'vitest'
 
 const created: string[] = []
-let registered = false
+
+// Registered while the importing test file is collected, so it runs when that file ends.
+afterAll(() => {
+  for (const d of created.splice(0)) rmSync(d, { recursive: true, force: true })
+})
 
 /** A fresh directory under the OS temp dir, deleted when the current test file ends. */
 export function tempDir(prefix = 'brook-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix))
   created.push(dir)
-  if (!registered) {
-    registered = true
-    afterAll(() => {
-      for (const d of created.splice(0)) rmSync(d, { recursive: true, force: true })
-    })
-  }
   return dir
 }
 
