@@ -47,7 +47,11 @@ function describeRecord(offset: number, timestamp: number, keyLength: number, va
   return `DefaultRecord(offset=${offset}, timestamp=${timestamp}, key=${Math.max(keyLength, 0)} bytes, value=${Math.max(valueLength, 0)} bytes)`
 }
 
-/** Whether the checks need the records at all, or the header settles them. */
+/**
+ * Whether a rule needs the records, or the header settles them: keys on compacted topics,
+ * finite timestamp bounds on CreateTime topics, and a producer's LogAppendTime batch
+ * (refused on a LogAppendTime topic, read by its max timestamp on a CreateTime one).
+ */
 export function recordsNeedScan(header: BatchHeader, rules: RecordRules): boolean {
   if (rules.compacted || header.timestampType === TimestampType.LogAppendTime) return true
   return rules.timestampType === 'CreateTime' && (rules.beforeMaxMs < LONG_MAX || rules.afterMaxMs < LONG_MAX)
