@@ -7,6 +7,8 @@ import { closeFd, openFd } from './file-io.js'
 
 interface Entry {
   fd: Promise<number>
+  /** The fd once open: lets `acquire` skip a promise on the hot path. */
+  ready: number
   refs: number
   /** Removed from the cache while pinned: close at the last release. */
   detached: boolean
@@ -34,12 +36,23 @@ export class FdCache {
 
   /** Opens (or reuses) `path` read-write. */
   async acquire(path: string): Promise<FdLease> {
+    return this.acquireOpen(path) ?? this.#acquireSlow(path)
+  }
+
+  /** A lease on `path` if its fd is already open, without waiting; else null. */
+  acquireOpen(path: string): FdLease | null {
+    const entry = this.#entries.get(path)
+    if (entry === undefined || entry.ready < 0) return null
+    this.#entries.delete(path)
+    this.#entries.set(path, entry)
+    entry.refs++
+    return this.#lease(entry, entry.ready)
+  }
+
+  async #acquireSlow(path: string): Promise<FdLease> {
     let entry = this.#entries.get(path)
     if (entry === undefined) {
-      entry = { fd: openFd(path, 'r+'), refs: 0, detached: false }
-      this.#entries.set(path, entry)
-    } else {
-      this.#entries.delete(path)
+      entry = { fd: openFd(path, 'r+'), ready: -1, refs: 0, detached: false }
       this.#entries.set(path, entry)
     }
     entry.refs++
@@ -52,19 +65,21 @@ export class FdCache {
       if (this.#entries.get(path) === e) this.#entries.delete(path)
       throw err
     }
+    e.ready = fd
     this.#evict()
-    let released = false
-    return {
-      fd,
-      release: () => {
-        if (released) return
-        released = true
-        e.refs--
-        if (e.detached) {
-          if (e.refs === 0) this.#close(e)
-        } else this.#evict()
-      },
-    }
+    return this.#lease(e, fd)
+  }
+
+  #lease(e: Entry, fd: number): FdLease {
+    return new Lease(this.#unpin, e, fd)
+  }
+
+  /** Called once per lease when it is released; one function for the cache, not one per lease. */
+  readonly #unpin = (e: Entry): void => {
+    e.refs--
+    if (e.detached) {
+      if (e.refs === 0) this.#close(e)
+    } else this.#evict()
   }
 
   /** Keeps an open fd under a file's new name after a rename. */
@@ -103,5 +118,25 @@ export class FdCache {
 
   #close(entry: Entry): void {
     entry.fd.then(closeFd).catch(this.#onCloseError)
+  }
+}
+
+/** A class rather than a closure: one is made for every read and write. */
+class Lease implements FdLease {
+  readonly fd: number
+  readonly #unpin: (e: Entry) => void
+  #entry: Entry | null
+
+  constructor(unpin: (e: Entry) => void, entry: Entry, fd: number) {
+    this.#unpin = unpin
+    this.#entry = entry
+    this.fd = fd
+  }
+
+  release(): void {
+    const e = this.#entry
+    if (e === null) return
+    this.#entry = null
+    this.#unpin(e)
   }
 }

@@ -177,7 +177,7 @@ describe('LogManager: concurrency and bounded resources', () => {
     const appends = Array.from({ length: 50 }, (_, i) => one.append(batchOf([{ timestamp: 1, value: value58(i) }])))
     const results = await Promise.all(appends)
     expect(results.map((r) => r.baseOffset)).toEqual(Array.from({ length: 50 }, (_, i) => i))
-    // The first append starts a write at once; the other 49 queue behind it and go out together.
+    // The first append starts a write at once; the 49 made while it is under way queue and go out together.
     expect(calls).toBe(2)
     const logs = await Promise.all(Array.from({ length: 20 }, (_, p) => m.createLog('many', p, { topicId: null })))
     await Promise.all(logs.flatMap((l) => Array.from({ length: 10 }, (_, i) => l.append(batchOf([{ timestamp: 1, value: value58(i) }])))))

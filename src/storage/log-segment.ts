@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import type { Logger } from 'pino'
 import type { BatchHeader } from '../protocol/records/batch-header.js'
 import type { Clock } from './clock.js'
-import type { FdCache, FdLease } from './fd-cache.js'
+import type { FdCache } from './fd-cache.js'
 import { fsyncFd, isNotFound, truncateFd, writevAt } from './file-io.js'
 import { DELETED_SUFFIX, INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, segmentFileName } from './file-names.js'
 import type { IndexCache, IndexHolder } from './index-cache.js'
@@ -42,6 +42,8 @@ export class LogSegment implements IndexHolder {
   readonly #ctx: SegmentContext
   readonly #config: () => LogConfig
   #suffix = ''
+  /** path(LOG_SUFFIX), kept because every read and write needs it. */
+  #logPath: string
   #size: number
   #endOffset: number
   #indexes: Indexes | null = null
@@ -58,14 +60,17 @@ export class LogSegment implements IndexHolder {
   readonly #created: number
   readonly #rollJitterMs: number
   readonly #hints = new Map<number, number>()
-  /** Serializes writes with index rebuilds, which must not see a file growing under them. */
-  #lock: Promise<unknown> = Promise.resolve()
+  /** The write in flight (the log allows one at a time): a rebuild waits for it. */
+  #writing: Promise<void> | null = null
+  /** An index rebuild in progress: writes and other rebuilds wait for it. */
+  #rebuilding: Promise<ScanResult & { fileSize: number }> | null = null
 
   private constructor(ctx: SegmentContext, dir: string, baseOffset: number, config: () => LogConfig, size: number, active: boolean) {
     this.#ctx = ctx
     this.#dir = dir
     this.baseOffset = baseOffset
     this.#config = config
+    this.#logPath = this.path(LOG_SUFFIX)
     this.#size = size
     this.#endOffset = size === 0 ? baseOffset : Number.MAX_SAFE_INTEGER
     this.#offsetOfMaxTimestamp = baseOffset
@@ -110,14 +115,15 @@ export class LogSegment implements IndexHolder {
     return this.#active
   }
 
-  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.#lock.then(fn, fn)
-    this.#lock = run.catch(() => {})
-    return run
+  /** Runs a rebuild once no write is in flight and no other rebuild runs; concurrent callers share it. */
+  async #rebuildExclusive(truncate: boolean, onBatch?: (header: BatchHeader) => void): Promise<ScanResult & { fileSize: number }> {
+    while (this.#writing !== null) await this.#writing.catch(() => {})
+    this.#rebuilding ??= this.#rebuild(truncate, onBatch).finally(() => (this.#rebuilding = null))
+    return this.#rebuilding
   }
 
   async #withFd<T>(fn: (fd: number) => Promise<T>): Promise<T> {
-    const lease: FdLease = await this.#ctx.fds.acquire(this.path(LOG_SUFFIX))
+    const lease = this.#ctx.fds.acquireOpen(this.#logPath) ?? (await this.#ctx.fds.acquire(this.#logPath))
     try {
       return await fn(lease.fd)
     } finally {
@@ -153,7 +159,7 @@ export class LogSegment implements IndexHolder {
       typeof loaded === 'string' ? loaded : (loaded.offsets.problem(this.#size, this.#endOffset) ?? loaded.times.problem(this.#endOffset))
     if (typeof loaded === 'string' || problem !== null) {
       this.#ctx.logger.warn({ segment: this.path(LOG_SUFFIX), problem }, 'rebuilding segment indexes from the log')
-      await this.#rebuild(false)
+      await this.#rebuildExclusive(false)
       return this.#indexes!
     }
     this.#indexes = loaded
@@ -202,41 +208,58 @@ export class LogSegment implements IndexHolder {
   // ---- appends and rolling
 
   /**
-   * Writes concatenated batches at the end in one system call, then indexes them. `batches`
-   * lists each batch's header (position relative to the write's start) and is walked after the write.
+   * Writes `bufs` (whole batches) at the end of the file in one system call. The caller then
+   * reports each batch with `addBatch` and makes them visible with `commit`, without awaiting.
+   * Returns the file position the write started at.
    */
-  append(bufs: Buffer[], bytes: number, forEachBatch: (visit: (h: BatchHeader, relPosition: number, size: number) => void) => void): Promise<void> {
-    return this.#exclusive(async () => {
-      const start = this.#size
-      await this.#withFd(async (fd) => {
-        try {
-          await writevAt(fd, bufs, start)
-        } catch (err) {
-          await truncateFd(fd, start).catch(() => {})
-          throw err
-        }
-      })
-      const idx = this.#indexes ?? (await this.indexes())
-      forEachBatch((h, rel, size) => {
-        if (this.#rollingBasedTimestamp === -1 && start + rel === 0) this.#rollingBasedTimestamp = h.maxTimestamp
-        this.#indexBatch(idx, h.lastOffset, start + rel, size, h.maxTimestamp)
-      })
-      this.#size = start + bytes
-      this.#hint(this.#endOffset, this.#size)
-    })
+  async write(bufs: Buffer[]): Promise<number> {
+    while (this.#rebuilding !== null) await this.#rebuilding.catch(() => {})
+    const start = this.#size
+    const lease = this.#ctx.fds.acquireOpen(this.#logPath) ?? (await this.#ctx.fds.acquire(this.#logPath))
+    const writing = writevAt(lease.fd, bufs, start)
+    this.#writing = writing
+    try {
+      await writing
+    } catch (err) {
+      await truncateFd(lease.fd, start).catch(() => {})
+      throw err
+    } finally {
+      this.#writing = null
+      lease.release()
+    }
+    return start
   }
 
-  /** Kafka's shouldRoll: size, age (segment.ms from the first batch's timestamp), full index, offset overflow. */
-  async shouldRoll(pendingBytes: number, pendingBatches: number, appendBytes: number, maxTimestamp: number, lastOffset: number): Promise<boolean> {
+  /** Indexes a batch just written at `position`. */
+  addBatch(h: BatchHeader, position: number, size: number): void {
+    if (position === 0 && this.#rollingBasedTimestamp === -1) this.#rollingBasedTimestamp = h.maxTimestamp
+    this.#indexBatch(this.#indexes!, h.lastOffset, position, size, h.maxTimestamp)
+  }
+
+  /** Makes written bytes up to `size` visible to reads. */
+  commit(size: number): void {
+    this.#size = size
+    this.#hint(this.#endOffset, size)
+  }
+
+  /**
+   * Kafka's shouldRoll: size, age (segment.ms from the first batch's timestamp), full index,
+   * offset overflow. Answers synchronously unless the first batch's timestamp must be read.
+   */
+  shouldRoll(pendingBytes: number, pendingBatches: number, appendBytes: number, maxTimestamp: number, lastOffset: number): boolean | Promise<boolean> {
     const size = this.#size + pendingBytes
     if (size === 0) return false
     const c = this.#config()
-    if (size > c.segmentBytes - appendBytes) return true
-    if (lastOffset - this.baseOffset > 2 ** 31 - 1) return true
-    const idx = await this.indexes()
+    if (size > c.segmentBytes - appendBytes || lastOffset - this.baseOffset > 2 ** 31 - 1) return true
+    const idx = this.#indexes!
     if (Math.max(idx.offsets.entries, idx.times.entries) + pendingBatches >= Math.min(idx.offsets.maxEntries, idx.times.maxEntries)) return true
-    if (this.#rollingBasedTimestamp === undefined) this.#rollingBasedTimestamp = (await this.locate(this.baseOffset))?.maxTimestamp ?? -1
     const ts = this.#rollingBasedTimestamp
+    if (ts === undefined) {
+      return this.locate(this.baseOffset).then((first) => {
+        this.#rollingBasedTimestamp = first?.maxTimestamp ?? -1
+        return this.shouldRoll(pendingBytes, pendingBatches, appendBytes, maxTimestamp, lastOffset)
+      })
+    }
     const waited = ts >= 0 ? maxTimestamp - ts : this.#ctx.clock.now() - this.#created
     return waited > c.segmentMs - this.#rollJitterMs
   }
@@ -258,15 +281,13 @@ export class LogSegment implements IndexHolder {
    * fsyncs the log file; a closed segment also writes and fsyncs its indexes if they changed.
    * The active segment's indexes are written when it closes: after a crash, recovery rebuilds them.
    */
-  flush(): Promise<void> {
-    return this.#exclusive(async () => {
-      await this.#withFd(fsyncFd)
-      const idx = this.#indexes
-      if (this.#active || idx === null || !this.#dirty) return
-      await writeIndexFiles(this.path(INDEX_SUFFIX), this.path(TIME_INDEX_SUFFIX), idx)
-      this.#dirty = false
-      this.#cache(idx)
-    })
+  async flush(): Promise<void> {
+    await this.#withFd(fsyncFd)
+    const idx = this.#indexes
+    if (this.#active || idx === null || !this.#dirty) return
+    await writeIndexFiles(this.path(INDEX_SUFFIX), this.path(TIME_INDEX_SUFFIX), idx)
+    this.#dirty = false
+    this.#cache(idx)
   }
 
   // ---- recovery
@@ -276,7 +297,7 @@ export class LogSegment implements IndexHolder {
    * `truncate` (recovery at start-up), cuts the file at the first invalid byte.
    */
   recover(onBatch: (header: BatchHeader) => void): Promise<ScanResult & { fileSize: number }> {
-    return this.#exclusive(() => this.#rebuild(true, onBatch))
+    return this.#rebuildExclusive(true, onBatch)
   }
 
   async #rebuild(truncate: boolean, onBatch?: (header: BatchHeader) => void): Promise<ScanResult & { fileSize: number }> {
@@ -346,7 +367,7 @@ export class LogSegment implements IndexHolder {
       } catch (err) {
         if (!(err instanceof IndexMismatchError) || attempt > 0) throw err
         this.#ctx.logger.warn({ segment: this.path(LOG_SUFFIX), problem: err.message }, 'index disagrees with the log; rebuilding it')
-        await this.#exclusive(() => this.#rebuild(false))
+        await this.#rebuildExclusive(false)
       }
     }
   }
@@ -382,6 +403,7 @@ export class LogSegment implements IndexHolder {
     const suffixes = [LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX]
     const from = suffixes.map((s) => this.path(s))
     this.#suffix = DELETED_SUFFIX
+    this.#logPath = this.path(LOG_SUFFIX)
     for (const [i, s] of suffixes.entries()) {
       try {
         await rename(from[i]!, this.path(s))

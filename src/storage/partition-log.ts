@@ -52,6 +52,7 @@ export class PartitionLog {
   #recoveryPoint: number
   #lastFlushTime: number
   #queue: PendingAppend[] = []
+  /** The running drain loop, if any; cleared by the loop itself, in the same step as its last queue check. */
   #draining: Promise<void> | null = null
   #flushing: Promise<void> = Promise.resolve()
   #background = new Set<Promise<unknown>>()
@@ -126,7 +127,7 @@ export class PartitionLog {
     this.#nextOffset = offset
     return new Promise((resolve, reject) => {
       this.#queue.push({ buf: batches, batches: count, baseOffset, lastOffset: offset - 1, maxTimestamp, logAppendTime, done: false, resolve, reject })
-      this.#draining ??= this.#drain().finally(() => (this.#draining = null))
+      this.#draining ??= this.#drain()
     })
   }
 
@@ -143,8 +144,10 @@ export class PartitionLog {
         for (const a of failed) a.reject(err)
       }
     }
+    this.#draining = null
   }
 
+  /** Writes a group of queued appends: one writev per segment they fall in (usually one). */
   async #writeGroup(group: PendingAppend[]): Promise<void> {
     let segment = this.#active
     let from = 0
@@ -152,8 +155,10 @@ export class PartitionLog {
     let pendingBatches = 0
     for (let i = 0; i < group.length; i++) {
       const a = group[i]!
-      if (await segment.shouldRoll(pendingBytes, pendingBatches, a.buf.length, a.maxTimestamp, a.lastOffset)) {
-        if (i > from) await this.#commit(segment, group.slice(from, i))
+      let roll = segment.shouldRoll(pendingBytes, pendingBatches, a.buf.length, a.maxTimestamp, a.lastOffset)
+      if (typeof roll !== 'boolean') roll = await roll
+      if (roll) {
+        if (i > from) await this.#commit(segment, group, from, i)
         segment = await this.#roll(a.baseOffset)
         from = i
         pendingBytes = 0
@@ -162,35 +167,32 @@ export class PartitionLog {
       pendingBytes += a.buf.length
       pendingBatches += a.batches
     }
-    await this.#commit(segment, group.slice(from))
+    await this.#commit(segment, group, from, group.length)
   }
 
-  async #commit(segment: LogSegment, items: PendingAppend[]): Promise<void> {
-    let bytes = 0
-    for (const a of items) bytes += a.buf.length
+  /** Writes group[from, to) to `segment`, indexes it, and acknowledges it. */
+  async #commit(segment: LogSegment, group: PendingAppend[], from: number, to: number): Promise<void> {
+    const bufs: Buffer[] = []
+    for (let i = from; i < to; i++) bufs.push(group[i]!.buf)
+    let position = await segment.write(bufs)
     let epochChanged = false
-    await segment.append(
-      items.map((a) => a.buf),
-      bytes,
-      (visit) => {
-        const h = BatchHeader.view(EMPTY, 0)
-        let rel = 0
-        for (const a of items) {
-          for (let p = 0; p < a.buf.length; ) {
-            h.moveTo(a.buf, p)
-            const size = h.sizeInBytes
-            visit(h, rel + p, size)
-            if (this.#epochs.assign(h.partitionLeaderEpoch, h.baseOffset)) epochChanged = true
-            p += size
-          }
-          rel += a.buf.length
-        }
-      },
-    )
-    this.#logEndOffset = items.at(-1)!.lastOffset + 1
+    const h = BatchHeader.view(EMPTY, 0)
+    for (const buf of bufs) {
+      for (let p = 0; p < buf.length; ) {
+        h.moveTo(buf, p)
+        const size = h.sizeInBytes
+        segment.addBatch(h, position + p, size)
+        if (this.#epochs.assign(h.partitionLeaderEpoch, h.baseOffset)) epochChanged = true
+        p += size
+      }
+      position += buf.length
+    }
+    segment.commit(position)
+    this.#logEndOffset = group[to - 1]!.lastOffset + 1
     if (epochChanged) this.#track(this.#epochs.flush())
     if (this.#logEndOffset - this.#recoveryPoint >= this.#config().flushMessages) await this.flush()
-    for (const a of items) {
+    for (let i = from; i < to; i++) {
+      const a = group[i]!
       a.done = true
       a.resolve({ baseOffset: a.baseOffset, lastOffset: a.lastOffset, logAppendTime: a.logAppendTime, logStartOffset: this.#logStartOffset })
     }

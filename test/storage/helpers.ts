@@ -68,3 +68,9 @@ export function rng(seed: number): { int(lo: number, hi: number): number; pick<T
   const int = (lo: number, hi: number): number => lo + Math.floor(next() * (hi - lo + 1))
   return { int, pick: (xs) => xs[int(0, xs.length - 1)]! }
 }
+
+/** The value of record `k` of append `seq` in crash-test cycle `cycle`: its id, padded to a length that varies with it. */
+export function crashValue(cycle: number, seq: number, k: number): Buffer {
+  const id = `${cycle}:${seq}:${k};`
+  return Buffer.from(id.padEnd(id.length + ((cycle * 31 + seq * 7 + k * 13) % 900), '#'))
+}

@@ -1,0 +1,135 @@
+/**
+ * Append and sequential-read throughput of PartitionLog next to plain fs.write / fs.read loops
+ * moving the same bytes in the same run. The two alternate in rounds (who goes first swaps), so
+ * that page-cache writeback and neighbours' load fall on both alike.
+ */
+import * as fs from 'node:fs'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { BatchHeader } from '../../src/protocol/records/batch-header.js'
+import { LogManager } from '../../src/storage/log-manager.js'
+import type { PartitionLog } from '../../src/storage/partition-log.js'
+import { MiB, batchPool, throughputRow, timed, withTempDir, type Row } from './common.js'
+
+const write = promisify(fs.write)
+const read = promisify(fs.read)
+const open = promisify(fs.open)
+const close = promisify(fs.close)
+const ROUNDS = 4
+
+/** A plain file written with one fs.write per batch, one at a time. */
+class PlainWriter {
+  #pos = 0
+  private constructor(readonly fd: number) {}
+  static async open(path: string): Promise<PlainWriter> {
+    return new PlainWriter(await open(path, 'w'))
+  }
+  async write(pool: Buffer[], count: number): Promise<void> {
+    for (let i = 0; i < count; i++) {
+      const b = pool[i % pool.length]!
+      await write(this.fd, b, 0, b.length, this.#pos)
+      this.#pos += b.length
+    }
+  }
+}
+
+/** Appends `count` batches to `log`, `window` at a time. */
+async function appendAll(log: PartitionLog, pool: Buffer[], count: number, window: number): Promise<void> {
+  let next = 0
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < count; i = next++) await log.append(pool[i % pool.length]!)
+  }
+  await Promise.all(Array.from({ length: window }, worker))
+}
+
+/** Total time of `ours` and of `plain`, run alternately in ROUNDS rounds. */
+async function alternate(ours: () => Promise<void>, plain: () => Promise<void>): Promise<[number, number]> {
+  let o = 0
+  let p = 0
+  for (let r = 0; r < ROUNDS; r++) {
+    if (r % 2 === 0) {
+      o += await timed(ours)
+      p += await timed(plain)
+    } else {
+      p += await timed(plain)
+      o += await timed(ours)
+    }
+  }
+  return [o, p]
+}
+
+async function plainReadAll(path: string, chunk: number): Promise<number> {
+  const fd = await open(path, 'r')
+  let pos = 0
+  for (;;) {
+    const buf = Buffer.allocUnsafe(chunk)
+    const { bytesRead } = await read(fd, buf, 0, chunk, pos)
+    if (bytesRead === 0) break
+    pos += bytesRead
+  }
+  await close(fd)
+  return pos
+}
+
+/** Reads the whole log as a consumer catching up does, `chunk` bytes per fetch. */
+async function logReadAll(log: PartitionLog, chunk: number): Promise<number> {
+  let bytes = 0
+  const h = BatchHeader.view(Buffer.alloc(0), 0)
+  for (let offset = 0; offset < log.logEndOffset; ) {
+    const { records } = await log.read(offset, chunk)
+    bytes += records.length
+    for (let pos = 0; pos < records.length; pos = h.end) offset = h.moveTo(records, pos).nextOffset
+  }
+  return bytes
+}
+
+export async function benchAppendAndRead(totalMiB: number, partitions: number): Promise<Row[]> {
+  const pool = batchPool(64)
+  const batchBytes = pool[0]!.length
+  const perRound = Math.floor((totalMiB * MiB) / batchBytes / ROUNDS)
+  const bytes = perRound * ROUNDS * batchBytes
+  return withTempDir(async (dir) => {
+    const rows: Row[] = []
+    const logDir = join(dir, 'logs')
+    const plainDir = join(dir, 'plain')
+    fs.mkdirSync(logDir)
+    fs.mkdirSync(plainDir)
+    const m = await LogManager.open({ logDirs: [logDir] })
+
+    const one = await m.createLog('one', 0, { topicId: null })
+    const plainOne = await PlainWriter.open(join(plainDir, 'one'))
+    const [o1, p1] = await alternate(() => appendAll(one, pool, perRound, 1), () => plainOne.write(pool, perRound))
+    rows.push(throughputRow(`append, 1 partition, 1 in flight (${totalMiB} MiB)`, bytes, o1, p1))
+
+    const piped = await m.createLog('piped', 0, { topicId: null })
+    const plainPiped = await PlainWriter.open(join(plainDir, 'piped'))
+    const [o16, p16] = await alternate(() => appendAll(piped, pool, perRound, 16), () => plainPiped.write(pool, perRound))
+    rows.push(throughputRow('append, 1 partition, 16 in flight', bytes, o16, p16))
+
+    let oursRead = 0
+    let plainRead = 0
+    for (let r = 0; r < ROUNDS / 2; r++) {
+      plainRead += await timed(async () => void (await plainReadAll(join(plainDir, 'one'), MiB)))
+      oursRead += await timed(async () => {
+        const n = await logReadAll(one, MiB)
+        if (n !== bytes) throw new Error(`read ${n} bytes, expected ${bytes}`)
+      })
+    }
+    rows.push(throughputRow('sequential read, 1 MiB fetches', bytes * (ROUNDS / 2), oursRead, plainRead))
+
+    // Many partitions: each partition's appends in order, all partitions at once; the same for plain files.
+    const per = Math.max(1, Math.floor(perRound / partitions))
+    const logs = await Promise.all(Array.from({ length: partitions }, (_, p) => m.createLog('many', p, { topicId: null })))
+    const files = await Promise.all(Array.from({ length: partitions }, (_, p) => PlainWriter.open(join(plainDir, `many-${p}`))))
+    const [om, pm] = await alternate(
+      () => Promise.all(logs.map((l) => appendAll(l, pool, per, 1))).then(() => {}),
+      () => Promise.all(files.map((f) => f.write(pool, per))).then(() => {}),
+    )
+    rows.push(throughputRow(`append, ${partitions} partitions`, per * partitions * ROUNDS * batchBytes, om, pm))
+    await Promise.all(files.map((f) => close(f.fd)))
+    await close(plainOne.fd)
+    await close(plainPiped.fd)
+    await m.close()
+    return rows
+  })
+}
