@@ -5,24 +5,25 @@
  * indexes pinned; when the log rolls, the segment is closed, flushed, and its indexes are
  * left to the IndexCache, which drops them when memory runs over budget.
  */
-import { rename, rm, stat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Logger } from 'pino'
 import type { BatchHeader } from '../protocol/records/batch-header.js'
 import type { Clock } from './clock.js'
 import type { FdCache } from './fd-cache.js'
-import { fsyncFd, isNotFound, truncateFd, writevAt } from './file-io.js'
+import { fsyncFd, truncateFd, writevAt } from './file-io.js'
 import { DELETED_SUFFIX, INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, segmentFileName } from './file-names.js'
 import type { IndexCache, IndexHolder } from './index-cache.js'
 import type { LogConfig } from './log-config.js'
-import { OffsetIndex } from './offset-index.js'
-import { createSegmentFiles, readIndexFiles, writeIndexFiles, type Indexes } from './segment-index-files.js'
+import {
+  SEGMENT_SUFFIXES, createSegmentFiles, emptyIndexes, readIndexFiles, removeSegmentFiles, renameSegmentFiles, writeIndexFiles, type Indexes,
+} from './segment-files.js'
 import {
   IndexMismatchError, findByTimestamp, locate, readBatches, scanHeaders,
   type BatchLocation, type BatchRange, type Decompress,
 } from './segment-lookup.js'
 import { scanSegment, type ScanResult } from './segment-scan.js'
-import { TimeIndex, type TimestampOffset } from './time-index.js'
+import type { TimestampOffset } from './time-index.js'
 
 /** What all segments share. */
 export interface SegmentContext {
@@ -85,7 +86,7 @@ export class LogSegment implements IndexHolder {
   static async create(ctx: SegmentContext, dir: string, baseOffset: number, config: () => LogConfig): Promise<LogSegment> {
     const seg = new LogSegment(ctx, dir, baseOffset, config, 0, true)
     await createSegmentFiles(seg.path(LOG_SUFFIX), seg.path(INDEX_SUFFIX), seg.path(TIME_INDEX_SUFFIX))
-    seg.#indexes = seg.#emptyIndexes()
+    seg.#indexes = emptyIndexes(baseOffset, config().segmentIndexBytes)
     seg.#rollingBasedTimestamp = -1
     return seg
   }
@@ -111,9 +112,6 @@ export class LogSegment implements IndexHolder {
   setEndOffset(offset: number): void {
     this.#endOffset = offset
   }
-  get isActive(): boolean {
-    return this.#active
-  }
 
   /** Runs a rebuild once no write is in flight and no other rebuild runs; concurrent callers share it. */
   async #rebuildExclusive(truncate: boolean, onBatch?: (header: BatchHeader) => void): Promise<ScanResult & { fileSize: number }> {
@@ -133,11 +131,6 @@ export class LogSegment implements IndexHolder {
 
   // ---- indexes
 
-  #emptyIndexes(): Indexes {
-    const bytes = this.#config().segmentIndexBytes
-    return { offsets: new OffsetIndex(this.baseOffset, bytes), times: new TimeIndex(this.baseOffset, bytes) }
-  }
-
   #cache(idx: Indexes): void {
     if (!this.#active && !this.#dirty) this.#ctx.indexCache.touch(this, idx.offsets.memoryBytes + idx.times.memoryBytes)
   }
@@ -154,11 +147,10 @@ export class LogSegment implements IndexHolder {
 
   async #load(): Promise<Indexes> {
     const c = this.#config()
-    const loaded = await readIndexFiles(this.path(INDEX_SUFFIX), this.path(TIME_INDEX_SUFFIX), this.baseOffset, c.segmentIndexBytes)
-    const problem =
-      typeof loaded === 'string' ? loaded : (loaded.offsets.problem(this.#size, this.#endOffset) ?? loaded.times.problem(this.#endOffset))
-    if (typeof loaded === 'string' || problem !== null) {
-      this.#ctx.logger.warn({ segment: this.path(LOG_SUFFIX), problem }, 'rebuilding segment indexes from the log')
+    const paths = [this.path(INDEX_SUFFIX), this.path(TIME_INDEX_SUFFIX)] as const
+    const loaded = await readIndexFiles(...paths, this.baseOffset, c.segmentIndexBytes, this.#size, this.#endOffset)
+    if (typeof loaded === 'string') {
+      this.#ctx.logger.warn({ segment: this.#logPath, problem: loaded }, 'rebuilding segment indexes from the log')
       await this.#rebuildExclusive(false)
       return this.#indexes!
     }
@@ -202,7 +194,7 @@ export class LogSegment implements IndexHolder {
   /** Kafka's largestTimestamp, which retention.ms compares: the max timestamp, else the file's mtime. */
   async largestTimestamp(): Promise<number> {
     const ts = await this.maxTimestamp()
-    return ts > 0 ? ts : (await stat(this.path(LOG_SUFFIX))).mtimeMs
+    return ts > 0 ? ts : (await stat(this.#logPath)).mtimeMs
   }
 
   // ---- appends and rolling
@@ -301,14 +293,14 @@ export class LogSegment implements IndexHolder {
   }
 
   async #rebuild(truncate: boolean, onBatch?: (header: BatchHeader) => void): Promise<ScanResult & { fileSize: number }> {
-    const idx = this.#emptyIndexes()
+    const idx = emptyIndexes(this.baseOffset, this.#config().segmentIndexBytes)
     this.#maxTimestamp = -1
     this.#offsetOfMaxTimestamp = this.baseOffset
     this.#maxTimestampKnown = true
     this.#bytesSinceLastIndexEntry = 0
     this.#hints.clear()
     const result = await this.#withFd(async (fd) => {
-      const fileSize = (await stat(this.path(LOG_SUFFIX))).size
+      const fileSize = (await stat(this.#logPath)).size
       const scan = await scanSegment(fd, fileSize, {
         baseOffset: this.baseOffset,
         contiguous: !this.#config().cleanupPolicy.includes('compact'),
@@ -321,7 +313,7 @@ export class LogSegment implements IndexHolder {
       return { ...scan, fileSize }
     })
     if (!truncate && result.problem !== null)
-      this.#ctx.logger.error({ segment: this.path(LOG_SUFFIX), at: result.validBytes, problem: result.problem }, 'closed segment has invalid data; serving only what precedes it')
+      this.#ctx.logger.error({ segment: this.#logPath, at: result.validBytes, problem: result.problem }, 'closed segment has invalid data; serving only what precedes it')
     this.#size = truncate ? result.validBytes : Math.min(this.#size, result.validBytes)
     this.#endOffset = result.nextOffset
     this.#rollingBasedTimestamp = undefined
@@ -366,7 +358,7 @@ export class LogSegment implements IndexHolder {
         return await this.#withFd((fd) => fn(fd, idx, this.#size))
       } catch (err) {
         if (!(err instanceof IndexMismatchError) || attempt > 0) throw err
-        this.#ctx.logger.warn({ segment: this.path(LOG_SUFFIX), problem: err.message }, 'index disagrees with the log; rebuilding it')
+        this.#ctx.logger.warn({ segment: this.#logPath, problem: err.message }, 'index disagrees with the log; rebuilding it')
         await this.#rebuildExclusive(false)
       }
     }
@@ -400,25 +392,14 @@ export class LogSegment implements IndexHolder {
   async retire(): Promise<void> {
     this.#ctx.indexCache.remove(this)
     this.#indexes = null
-    const suffixes = [LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX]
-    const from = suffixes.map((s) => this.path(s))
+    const from = SEGMENT_SUFFIXES.map((s) => this.path(s))
     this.#suffix = DELETED_SUFFIX
     this.#logPath = this.path(LOG_SUFFIX)
-    for (const [i, s] of suffixes.entries()) {
-      try {
-        await rename(from[i]!, this.path(s))
-      } catch (err) {
-        if (!isNotFound(err)) throw err
-      }
-      this.#ctx.fds.rename(from[i]!, this.path(s))
-    }
+    await renameSegmentFiles(this.#ctx.fds, from, SEGMENT_SUFFIXES.map((s) => this.path(s)))
   }
 
   /** Removes the files (after `retire`, the `.deleted` ones). */
-  async deleteFiles(): Promise<void> {
-    for (const s of [LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX]) {
-      this.#ctx.fds.forget(this.path(s))
-      await rm(this.path(s), { force: true })
-    }
+  deleteFiles(): Promise<void> {
+    return removeSegmentFiles(this.#ctx.fds, SEGMENT_SUFFIXES.map((s) => this.path(s)))
   }
 }

@@ -12,6 +12,11 @@ export interface LogContext extends SegmentContext {
 export interface AppendOptions {
   /** Stamp every batch with this partition leader epoch (the leader's current epoch). */
   leaderEpoch?: number
+  /**
+   * The LogAppendTime the caller (the produce validator) already stamped on the batches of a
+   * LogAppendTime topic: the log reports it instead of stamping its own, sparing a CRC pass.
+   */
+  logAppendTime?: number
 }
 
 export interface AppendResult {

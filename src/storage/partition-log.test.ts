@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { batchOf, decodeBatches, rng, tempDir, type TestRecord } from '../../test/storage/helpers.js'
 import { ErrorCode } from '../protocol/error-codes.js'
+import { BatchHeader } from '../protocol/records/batch-header.js'
 import { ManualClock } from './clock.js'
 import { logConfig, type LogConfig } from './log-config.js'
 import { LogManager } from './log-manager.js'
@@ -216,13 +217,17 @@ describe('PartitionLog against a sorted-map oracle', () => {
     expect(res.logAppendTime).toBe(clock.now())
     await log.assignLeaderEpoch(3)
     await log.append(batchOf([{ timestamp: 5, value: Buffer.from('y') }]), { leaderEpoch: 3 })
-    const [b0, b1] = decodeBatches((await log.read(0, 10_000)).records)
+    const stampedByCaller = batchOf([{ timestamp: 5, value: Buffer.from('z') }])
+    BatchHeader.view(stampedByCaller).setLogAppendTime(77)
+    expect((await log.append(stampedByCaller, { leaderEpoch: 3, logAppendTime: 77 })).logAppendTime).toBe(77)
+    const [b0, b1, b2] = decodeBatches((await log.read(0, 10_000)).records)
     expect(b0!.records[0]!.timestamp).toBe(clock.now())
+    expect(b2!.records[0]!.timestamp).toBe(77)
     expect(b1!.baseOffset).toBe(1)
-    expect(log.latestOffset()).toEqual({ offset: 2, leaderEpoch: 3 })
+    expect(log.latestOffset()).toEqual({ offset: 3, leaderEpoch: 3 })
     expect(log.endOffsetForEpoch(0)).toEqual({ epoch: 0, endOffset: 1 })
     expect(log.endOffsetForEpoch(2)).toEqual({ epoch: 0, endOffset: 1 })
-    expect(log.endOffsetForEpoch(3)).toEqual({ epoch: 3, endOffset: 2 })
+    expect(log.endOffsetForEpoch(3)).toEqual({ epoch: 3, endOffset: 3 })
     await m.close()
   })
 

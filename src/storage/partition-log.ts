@@ -101,9 +101,6 @@ export class PartitionLog {
   get segmentBaseOffsets(): number[] {
     return this.#segments.map((s) => s.baseOffset)
   }
-  get leaderEpochs(): LeaderEpochCache {
-    return this.#epochs
-  }
 
   get #active(): LogSegment {
     return this.#segments.at(-1)!
@@ -118,9 +115,10 @@ export class PartitionLog {
    */
   append(batches: Buffer, opts: AppendOptions = {}): Promise<AppendResult> {
     if (this.#closed) return Promise.reject(new LogClosedError(`${this.topic}-${this.partition} is closed`))
-    const now = this.#ctx.clock.now()
-    const logAppendTime = this.#config().messageTimestampType === 'LogAppendTime' ? now : -1
-    const stamped = stampBatches(batches, this.#nextOffset, opts.leaderEpoch, logAppendTime)
+    const appendTime = this.#config().messageTimestampType === 'LogAppendTime'
+    const logAppendTime = appendTime ? (opts.logAppendTime ?? this.#ctx.clock.now()) : -1
+    const stamp = appendTime && opts.logAppendTime === undefined ? logAppendTime : -1
+    const stamped = stampBatches(batches, this.#nextOffset, opts.leaderEpoch, stamp)
     if (typeof stamped === 'string') return Promise.reject(new InvalidBatchError(stamped))
     const { count, nextOffset: offset, maxTimestamp } = stamped
     const baseOffset = this.#nextOffset

@@ -10,7 +10,7 @@ import { readRecords } from '../protocol/records/record-reader.js'
 import { TimestampType } from '../protocol/records/attributes.js'
 import { BatchCursor } from './batch-cursor.js'
 import { readAt } from './file-io.js'
-import type { Indexes } from './segment-index-files.js'
+import type { Indexes } from './segment-files.js'
 import type { OffsetIndex } from './offset-index.js'
 import type { TimestampOffset } from './time-index.js'
 
