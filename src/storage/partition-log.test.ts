@@ -243,7 +243,7 @@ describe('PartitionLog against a sorted-map oracle', () => {
     await m.close()
   })
 
-  it('waitForAppend resolves on the append that passes the offset, or false on abort', async () => {
+  it('waitForAppend resolves on the append that passes the offset, or false on abort or close', async () => {
     const dir = await tempDir()
     const clock = new ManualClock()
     const m = await open(dir, clock, () => logConfig())
@@ -255,6 +255,9 @@ describe('PartitionLog against a sorted-map oracle', () => {
     expect(await cancelled).toBe(false)
     await log.append(batchOf([{ timestamp: 1, value: Buffer.from('v') }]))
     expect(await waiting).toBe(true)
+    const pending = log.waitForAppend(5)
     await m.close()
+    expect(await pending).toBe(false)
+    expect(await log.waitForAppend(5)).toBe(false)
   })
 })

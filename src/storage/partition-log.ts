@@ -7,6 +7,7 @@
  */
 import { ErrorCode } from '../protocol/error-codes.js'
 import { BatchHeader } from '../protocol/records/batch-header.js'
+import { AppendSignal } from './append-signal.js'
 import { fsyncDir, isNotFound } from './file-io.js'
 import type { LeaderEpochCache } from './leader-epoch-cache.js'
 import type { LogConfig } from './log-config.js'
@@ -56,7 +57,8 @@ export class PartitionLog {
   #draining: Promise<void> | null = null
   #flushing: Promise<void> = Promise.resolve()
   #background = new Set<Promise<unknown>>()
-  readonly #listeners = new Set<(logEndOffset: number) => void>()
+  #deletions: Promise<unknown> = Promise.resolve()
+  readonly #appended = new AppendSignal()
   #closed = false
 
   constructor(ctx: LogContext, topic: string, partition: number, dir: string, config: () => LogConfig, loaded: LoadedLog) {
@@ -194,7 +196,7 @@ export class PartitionLog {
       a.done = true
       a.resolve({ baseOffset: a.baseOffset, lastOffset: a.lastOffset, logAppendTime: a.logAppendTime, logStartOffset: this.#logStartOffset })
     }
-    for (const listener of this.#listeners) listener(this.#logEndOffset)
+    this.#appended.publish(this.#logEndOffset)
   }
 
   async #roll(baseOffset: number): Promise<LogSegment> {
@@ -274,28 +276,12 @@ export class PartitionLog {
 
   /** Resolves true once the log end passes `offset`; false if `signal` aborts or the log closes first. */
   waitForAppend(offset: number, signal?: AbortSignal): Promise<boolean> {
-    if (this.#logEndOffset > offset) return Promise.resolve(true)
-    if (this.#closed || signal?.aborted) return Promise.resolve(false)
-    return new Promise((resolve) => {
-      const done = (result: boolean): void => {
-        this.#listeners.delete(listener)
-        signal?.removeEventListener('abort', onAbort)
-        resolve(result)
-      }
-      const listener = (end: number): void => {
-        if (end > offset) done(true)
-        else if (this.#closed) done(false)
-      }
-      const onAbort = (): void => done(false)
-      this.#listeners.add(listener)
-      signal?.addEventListener('abort', onAbort)
-    })
+    return this.#appended.waitFor(offset, this.#logEndOffset, signal)
   }
 
   /** Calls `listener` with the new log end offset after every append (and once at close). Returns an unsubscribe. */
   onAppend(listener: (logEndOffset: number) => void): () => void {
-    this.#listeners.add(listener)
-    return () => this.#listeners.delete(listener)
+    return this.#appended.subscribe(listener)
   }
 
   // ---- offsets (ListOffsets)
@@ -332,23 +318,38 @@ export class PartitionLog {
   // ---- deletion
 
   /** DeleteRecords: moves the log start offset up to `offset` (at most the high watermark) and drops whole segments below it. */
-  async deleteRecordsBefore(offset: number): Promise<number> {
-    if (offset > this.highWatermark) throw new RangeError(`offset ${offset} is above the high watermark ${this.highWatermark}`)
-    if (offset > this.#logStartOffset) this.#moveLogStartOffset(offset)
-    await this.#deleteSegments('log start offset', deletableSegments.logStartOffsetBreached(this.#segments, this.#logStartOffset))
-    return this.#logStartOffset
+  deleteRecordsBefore(offset: number): Promise<number> {
+    if (offset > this.highWatermark) return Promise.reject(new RangeError(`offset ${offset} is above the high watermark ${this.highWatermark}`))
+    return this.#serially(async () => {
+      if (offset > this.#logStartOffset) this.#moveLogStartOffset(offset)
+      const segs = this.#segments
+      await this.#deleteSegments('log start offset', segs.slice(0, deletableSegments.logStartOffsetBreached(segs, this.#logStartOffset)))
+      return this.#logStartOffset
+    })
   }
 
   /** Applies retention.ms and retention.bytes (delete policy) and the log start offset to closed segments. */
-  async deleteOldSegments(): Promise<number> {
-    const c = this.#config()
-    const now = this.#ctx.clock.now()
-    let deleted = await this.#deleteSegments('log start offset', deletableSegments.logStartOffsetBreached(this.#segments, this.#logStartOffset))
-    if (c.cleanupPolicy.includes('delete')) {
-      deleted += await this.#deleteSegments('retention.bytes', deletableSegments.sizeBreached(this.#segments, c.retentionBytes))
-      deleted += await this.#deleteSegments('retention.ms', await deletableSegments.timeBreached(this.#segments, c.retentionMs, now))
-    }
-    return deleted
+  deleteOldSegments(): Promise<number> {
+    return this.#serially(async () => {
+      const c = this.#config()
+      const now = this.#ctx.clock.now()
+      let segs = this.#segments
+      let deleted = await this.#deleteSegments('log start offset', segs.slice(0, deletableSegments.logStartOffsetBreached(segs, this.#logStartOffset)))
+      if (c.cleanupPolicy.includes('delete')) {
+        segs = this.#segments
+        deleted += await this.#deleteSegments('retention.bytes', segs.slice(0, deletableSegments.sizeBreached(segs, c.retentionBytes)))
+        segs = this.#segments
+        deleted += await this.#deleteSegments('retention.ms', segs.slice(0, await deletableSegments.timeBreached(segs, c.retentionMs, now)))
+      }
+      return deleted
+    })
+  }
+
+  /** Segment deletions run one at a time, each deciding on the segments as the previous one left them. */
+  #serially<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#deletions.then(fn, fn)
+    this.#deletions = run.catch(() => {})
+    return run
   }
 
   #moveLogStartOffset(offset: number): void {
@@ -357,10 +358,9 @@ export class PartitionLog {
     this.#ctx.onLogStartOffsetChange()
   }
 
-  async #deleteSegments(reason: DeletionReason, count: number): Promise<number> {
-    if (count === 0) return 0
-    const victims = this.#segments.slice(0, count)
-    this.#segments = this.#segments.slice(count)
+  async #deleteSegments(reason: DeletionReason, victims: readonly LogSegment[]): Promise<number> {
+    if (victims.length === 0) return 0
+    this.#segments = this.#segments.filter((s) => !victims.includes(s))
     const first = this.#segments[0]!.baseOffset
     if (first > this.#logStartOffset) this.#moveLogStartOffset(first)
     this.#ctx.logger.info(
@@ -372,7 +372,7 @@ export class PartitionLog {
       await v.retire()
       this.#ctx.scheduler.after(delay, () => v.deleteFiles())
     }
-    return count
+    return victims.length
   }
 
   // ---- lifecycle
@@ -387,7 +387,7 @@ export class PartitionLog {
     active.closeForAppends()
     await this.flush()
     await active.flush()
-    for (const listener of this.#listeners) listener(this.#logEndOffset)
+    this.#appended.close(this.#logEndOffset)
   }
 
   /** Stops without flushing (the log is being deleted): fails nothing already acknowledged. */
@@ -395,6 +395,6 @@ export class PartitionLog {
     this.#closed = true
     await this.#draining
     await Promise.all(this.#background)
-    for (const listener of this.#listeners) listener(this.#logEndOffset)
+    this.#appended.close(this.#logEndOffset)
   }
 }
