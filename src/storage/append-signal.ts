@@ -6,7 +6,13 @@
 
 export class AppendSignal {
   readonly #listeners = new Set<(logEndOffset: number) => void>()
+  readonly #onError: (err: unknown) => void
   #closed = false
+
+  /** A listener that throws is reported to `onError`; the append it listened to has succeeded regardless. */
+  constructor(onError: (err: unknown) => void) {
+    this.#onError = onError
+  }
 
   /** Calls `listener` with the new log end offset after every append (and at close). Returns an unsubscribe. */
   subscribe(listener: (logEndOffset: number) => void): () => void {
@@ -15,7 +21,13 @@ export class AppendSignal {
   }
 
   publish(logEndOffset: number): void {
-    for (const listener of this.#listeners) listener(logEndOffset)
+    for (const listener of this.#listeners) {
+      try {
+        listener(logEndOffset)
+      } catch (err) {
+        this.#onError(err)
+      }
+    }
   }
 
   close(logEndOffset: number): void {

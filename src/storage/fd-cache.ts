@@ -23,6 +23,8 @@ export class FdCache {
   readonly #max: number
   /** Map order is recency order: oldest first. */
   readonly #entries = new Map<string, Entry>()
+  /** The last entry in recency order: using it again needs no reordering (the common case, one partition busy). */
+  #mostRecent: Entry | null = null
   readonly #onCloseError: (err: unknown) => void
 
   constructor(maxOpen: number, onCloseError: (err: unknown) => void) {
@@ -43,8 +45,11 @@ export class FdCache {
   acquireOpen(path: string): FdLease | null {
     const entry = this.#entries.get(path)
     if (entry === undefined || entry.ready < 0) return null
-    this.#entries.delete(path)
-    this.#entries.set(path, entry)
+    if (this.#mostRecent !== entry) {
+      this.#entries.delete(path)
+      this.#entries.set(path, entry)
+      this.#mostRecent = entry
+    }
     entry.refs++
     return this.#lease(entry, entry.ready)
   }
@@ -54,6 +59,7 @@ export class FdCache {
     if (entry === undefined) {
       entry = { fd: openFd(path, 'r+'), ready: -1, refs: 0, detached: false }
       this.#entries.set(path, entry)
+      this.#mostRecent = entry
     }
     entry.refs++
     const e = entry
@@ -62,7 +68,7 @@ export class FdCache {
       fd = await e.fd
     } catch (err) {
       e.refs--
-      if (this.#entries.get(path) === e) this.#entries.delete(path)
+      if (this.#entries.get(path) === e) this.#remove(path, e)
       throw err
     }
     e.ready = fd
@@ -88,13 +94,14 @@ export class FdCache {
     if (entry === undefined) return
     this.#entries.delete(from)
     this.#entries.set(to, entry)
+    this.#mostRecent = entry
   }
 
   /** Closes `path`'s fd now if unpinned (before a delete or truncate-by-path); a pinned one closes on release. */
   forget(path: string): void {
     const entry = this.#entries.get(path)
     if (entry === undefined) return
-    this.#entries.delete(path)
+    this.#remove(path, entry)
     if (entry.refs === 0) this.#close(entry)
     else entry.detached = true
   }
@@ -102,6 +109,7 @@ export class FdCache {
   async closeAll(): Promise<void> {
     const all = [...this.#entries.values()]
     this.#entries.clear()
+    this.#mostRecent = null
     for (const e of all) if (e.refs > 0) e.detached = true
     await Promise.all(all.filter((e) => e.refs === 0).map((e) => e.fd.then(closeFd).catch(this.#onCloseError)))
   }
@@ -111,9 +119,14 @@ export class FdCache {
     for (const [path, entry] of this.#entries) {
       if (this.#entries.size <= this.#max) break
       if (entry.refs > 0) continue
-      this.#entries.delete(path)
+      this.#remove(path, entry)
       this.#close(entry)
     }
+  }
+
+  #remove(path: string, entry: Entry): void {
+    this.#entries.delete(path)
+    if (this.#mostRecent === entry) this.#mostRecent = null
   }
 
   #close(entry: Entry): void {

@@ -231,7 +231,6 @@ export class LogSegment implements IndexHolder {
   /** Makes written bytes up to `size` visible to reads. */
   commit(size: number): void {
     this.#size = size
-    this.#hint(this.#endOffset, size)
   }
 
   /**

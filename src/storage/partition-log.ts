@@ -53,12 +53,13 @@ export class PartitionLog {
   #recoveryPoint: number
   #lastFlushTime: number
   #queue: PendingAppend[] = []
-  /** The running drain loop, if any; cleared by the loop itself, in the same step as its last queue check. */
-  #draining: Promise<void> | null = null
+  /** A group of appends is being written; the next starts when it completes. */
+  #writing = false
+  readonly #idle: Array<() => void> = []
   #flushing: Promise<void> = Promise.resolve()
   #background = new Set<Promise<unknown>>()
   #deletions: Promise<unknown> = Promise.resolve()
-  readonly #appended = new AppendSignal()
+  readonly #appended: AppendSignal
   #closed = false
 
   constructor(ctx: LogContext, topic: string, partition: number, dir: string, config: () => LogConfig, loaded: LoadedLog) {
@@ -75,6 +76,7 @@ export class PartitionLog {
     this.#logEndOffset = loaded.logEndOffset
     this.#recoveryPoint = loaded.recoveryPoint
     this.#lastFlushTime = ctx.clock.now()
+    this.#appended = new AppendSignal((err) => ctx.logger.error({ err, topic, partition }, 'append listener failed'))
   }
 
   get config(): LogConfig {
@@ -127,24 +129,37 @@ export class PartitionLog {
     this.#nextOffset = offset
     return new Promise((resolve, reject) => {
       this.#queue.push({ buf: batches, batches: count, baseOffset, lastOffset: offset - 1, maxTimestamp, logAppendTime, done: false, resolve, reject })
-      this.#draining ??= this.#drain()
+      if (!this.#writing) this.#writeNext()
     })
   }
 
-  async #drain(): Promise<void> {
-    while (this.#queue.length > 0) {
-      const group = this.#queue.splice(0, MAX_WRITE_BUFFERS)
-      try {
-        await this.#writeGroup(group)
-      } catch (err) {
-        // Later appends were numbered after the failed ones: fail them too and renumber from the log end.
-        const failed = [...group, ...this.#queue.splice(0)].filter((a) => !a.done)
-        this.#nextOffset = this.#logEndOffset
-        this.#ctx.logger.error({ err, topic: this.topic, partition: this.partition, appends: failed.length }, 'append failed')
-        for (const a of failed) a.reject(err)
-      }
+  /**
+   * Starts writing everything queued, synchronously up to the write system call: the time
+   * between one write's completion and the next one's start is what a producer waiting on
+   * each append feels.
+   */
+  #writeNext(): void {
+    if (this.#queue.length === 0) {
+      for (const wake of this.#idle.splice(0)) wake()
+      return
     }
-    this.#draining = null
+    this.#writing = true
+    const group = this.#queue.splice(0, MAX_WRITE_BUFFERS)
+    this.#writeGroup(group).catch((err: unknown) => {
+      // Later appends were numbered after the failed ones: fail them too and renumber from the log end.
+      const failed = [...group, ...this.#queue.splice(0)].filter((a) => !a.done)
+      this.#nextOffset = this.#logEndOffset
+      this.#ctx.logger.error({ err, topic: this.topic, partition: this.partition, appends: failed.length }, 'append failed')
+      for (const a of failed) a.reject(err)
+      this.#writing = false
+      this.#writeNext()
+    })
+  }
+
+  /** Resolves when no append is queued or being written. */
+  #whenIdle(): Promise<void> {
+    if (!this.#writing && this.#queue.length === 0) return Promise.resolve()
+    return new Promise((resolve) => this.#idle.push(resolve))
   }
 
   /** Writes a group of queued appends: one writev per segment they fall in (usually one). */
@@ -182,7 +197,8 @@ export class PartitionLog {
         h.moveTo(buf, p)
         const size = h.sizeInBytes
         segment.addBatch(h, position + p, size)
-        if (this.#epochs.assign(h.partitionLeaderEpoch, h.baseOffset)) epochChanged = true
+        const epoch = h.partitionLeaderEpoch
+        if (epoch > this.#epochs.latestEpoch && this.#epochs.assign(epoch, h.baseOffset)) epochChanged = true
         p += size
       }
       position += buf.length
@@ -191,6 +207,11 @@ export class PartitionLog {
     this.#logEndOffset = group[to - 1]!.lastOffset + 1
     if (epochChanged) this.#track(this.#epochs.flush())
     if (this.#logEndOffset - this.#recoveryPoint >= this.#config().flushMessages) await this.flush()
+    if (to === group.length) {
+      // Nothing below can fail: start the appends that queued meanwhile before acknowledging these.
+      this.#writing = false
+      this.#writeNext()
+    }
     for (let i = from; i < to; i++) {
       const a = group[i]!
       a.done = true
@@ -381,7 +402,7 @@ export class PartitionLog {
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
-    await this.#draining
+    await this.#whenIdle()
     await Promise.all(this.#background)
     const active = this.#active
     active.closeForAppends()
@@ -393,7 +414,7 @@ export class PartitionLog {
   /** Stops without flushing (the log is being deleted): fails nothing already acknowledged. */
   async abandon(): Promise<void> {
     this.#closed = true
-    await this.#draining
+    await this.#whenIdle()
     await Promise.all(this.#background)
     this.#appended.close(this.#logEndOffset)
   }
