@@ -17,6 +17,9 @@ import { advertisedHost, planListeners } from './network/endpoints.js'
 import type { Endpoint } from './network/endpoints.js'
 import { SocketServer } from './network/socket-server.js'
 import type { BoundListener } from './network/socket-server.js'
+import { ReplicaManager } from './replica/replica-manager.js'
+import { DEFAULT_LOG_CONFIG } from './storage/log-config.js'
+import { LogManager } from './storage/log-manager.js'
 
 export interface BrokerOptions {
   /** Applied in order, later sources winning (file, environment, overrides, ...). */
@@ -32,14 +35,16 @@ export class Broker {
   readonly config: BrokerConfig
   readonly cluster: Cluster
   readonly logDirs: LogDirs
+  readonly replicas: ReplicaManager
   readonly #server: SocketServer
   readonly #log: Logger
   #closing: Promise<void> | undefined
 
-  private constructor(config: BrokerConfig, cluster: Cluster, logDirs: LogDirs, server: SocketServer, log: Logger) {
+  private constructor(config: BrokerConfig, cluster: Cluster, logDirs: LogDirs, replicas: ReplicaManager, server: SocketServer, log: Logger) {
     this.config = config
     this.cluster = cluster
     this.logDirs = logDirs
+    this.replicas = replicas
     this.#server = server
     this.#log = log
   }
@@ -51,11 +56,20 @@ export class Broker {
     const plan = planListeners(config)
     const nodeId = config.get('node.id')
     const logDirs = await LogDirs.open({ dirs: config.logDirs, nodeId, clusterId: options.clusterId })
+    let logs: LogManager | undefined
     try {
       const topics = await TopicRegistry.open(logDirs.metadataDir)
       const cluster = new Cluster({ nodeId, clusterId: logDirs.clusterId, topics })
+      logs = await LogManager.open({
+        logDirs: logDirs.dirs,
+        configFor: () => DEFAULT_LOG_CONFIG,
+        logger: log,
+        retentionCheckIntervalMs: config.get('log.retention.check.interval.ms'),
+      })
+      const replicas = new ReplicaManager(topics, logs, log.child({ component: 'replicas' }))
+      await replicas.reconcile()
       const handlers = new HandlerRegistry(options.handlers ?? brokerHandlers)
-      const services: BrokerServices = { cluster, config, handlers }
+      const services: BrokerServices = { cluster, config, handlers, replicas }
       const advertised = new Map<string, AdvertisedEndpoint>()
       const server = await SocketServer.start({
         listeners: plan.listeners,
@@ -69,7 +83,7 @@ export class Broker {
           cluster.setAdvertisedEndpoints([...advertised.values()])
         },
       })
-      const broker = new Broker(config, cluster, logDirs, server, log)
+      const broker = new Broker(config, cluster, logDirs, replicas, server, log)
       log.info(
         {
           nodeId,
@@ -83,6 +97,7 @@ export class Broker {
       )
       return broker
     } catch (err) {
+      await logs?.close()
       await logDirs.close()
       throw err
     }
@@ -110,6 +125,7 @@ export class Broker {
     this.#log.info('shutting down')
     await this.#server.close()
     await this.cluster.topics.flush()
+    await this.replicas.logs.close()
     await this.logDirs.close()
     this.#log.info('stopped')
   }
