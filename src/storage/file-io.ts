@@ -29,27 +29,31 @@ export async function readAt(fd: number, buf: Buffer, off: number, len: number, 
   return done
 }
 
-function writevOnce(fd: number, bufs: Buffer[], position: number): Promise<number> {
-  return new Promise((resolve, reject) => fs.writev(fd, bufs, position, (err, n) => (err ? reject(err) : resolve(n))))
-}
-
-/** Writes all of `bufs` at `position`: one system call unless the kernel writes short. */
-export async function writevAt(fd: number, bufs: Buffer[], position: number): Promise<void> {
+/**
+ * Writes all of `bufs` at `position`: one system call unless the kernel writes short. Callback
+ * form, for the append path, where a promise per layer is measurable.
+ */
+export function writevAll(fd: number, bufs: Buffer[], position: number, done: (err: Error | null) => void): void {
   let total = 0
   for (const b of bufs) total += b.length
-  let written = await writevOnce(fd, bufs, position)
-  while (written < total) {
-    const rest: Buffer[] = []
-    let skip = written
-    for (const b of bufs) {
-      if (skip >= b.length) skip -= b.length
-      else {
-        rest.push(skip > 0 ? b.subarray(skip) : b)
-        skip = 0
-      }
+  fs.writev(fd, bufs, position, (err, n) => {
+    if (err) done(err)
+    else if (n === total) done(null)
+    else writevAll(fd, skipBytes(bufs, n), position + n, done)
+  })
+}
+
+/** `bufs` without their first `n` bytes. */
+function skipBytes(bufs: Buffer[], n: number): Buffer[] {
+  const rest: Buffer[] = []
+  for (const b of bufs) {
+    if (n >= b.length) n -= b.length
+    else {
+      rest.push(n > 0 ? b.subarray(n) : b)
+      n = 0
     }
-    written += await writevOnce(fd, rest, position + written)
   }
+  return rest
 }
 
 export function fsyncFd(fd: number): Promise<void> {

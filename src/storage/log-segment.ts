@@ -10,8 +10,8 @@ import { join } from 'node:path'
 import type { Logger } from 'pino'
 import type { BatchHeader } from '../protocol/records/batch-header.js'
 import type { Clock } from './clock.js'
-import type { FdCache } from './fd-cache.js'
-import { fsyncFd, truncateFd, writevAt } from './file-io.js'
+import type { FdCache, FdLease } from './fd-cache.js'
+import { fsyncFd, truncateFd, writevAll } from './file-io.js'
 import { DELETED_SUFFIX, INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, segmentFileName } from './file-names.js'
 import type { IndexCache, IndexHolder } from './index-cache.js'
 import type { LogConfig } from './log-config.js'
@@ -61,8 +61,9 @@ export class LogSegment implements IndexHolder {
   readonly #created: number
   readonly #rollJitterMs: number
   readonly #hints = new Map<number, number>()
-  /** The write in flight (the log allows one at a time): a rebuild waits for it. */
-  #writing: Promise<void> | null = null
+  /** A write is in flight (the log allows one at a time); a rebuild waits for it to end. */
+  #writing = false
+  readonly #afterWrite: Array<() => void> = []
   /** An index rebuild in progress: writes and other rebuilds wait for it. */
   #rebuilding: Promise<ScanResult & { fileSize: number }> | null = null
 
@@ -115,7 +116,7 @@ export class LogSegment implements IndexHolder {
 
   /** Runs a rebuild once no write is in flight and no other rebuild runs; concurrent callers share it. */
   async #rebuildExclusive(truncate: boolean, onBatch?: (header: BatchHeader) => void): Promise<ScanResult & { fileSize: number }> {
-    while (this.#writing !== null) await this.#writing.catch(() => {})
+    while (this.#writing) await new Promise<void>((resolve) => this.#afterWrite.push(resolve))
     this.#rebuilding ??= this.#rebuild(truncate, onBatch).finally(() => (this.#rebuilding = null))
     return this.#rebuilding
   }
@@ -200,26 +201,40 @@ export class LogSegment implements IndexHolder {
   // ---- appends and rolling
 
   /**
-   * Writes `bufs` (whole batches) at the end of the file in one system call. The caller then
-   * reports each batch with `addBatch` and makes them visible with `commit`, without awaiting.
-   * Returns the file position the write started at.
+   * Writes `bufs` (whole batches) at the end of the file in one system call, then calls
+   * `done` with the position the write started at. The caller reports each batch with
+   * `addBatch` and makes them visible with `commit`, in the same step. Callback-style: this
+   * is the hottest path, and every promise on it costs.
    */
-  async write(bufs: Buffer[]): Promise<number> {
-    while (this.#rebuilding !== null) await this.#rebuilding.catch(() => {})
-    const start = this.#size
-    const lease = this.#ctx.fds.acquireOpen(this.#logPath) ?? (await this.#ctx.fds.acquire(this.#logPath))
-    const writing = writevAt(lease.fd, bufs, start)
-    this.#writing = writing
-    try {
-      await writing
-    } catch (err) {
-      await truncateFd(lease.fd, start).catch(() => {})
-      throw err
-    } finally {
-      this.#writing = null
+  write(bufs: Buffer[], done: (err: Error | null, position: number) => void): void {
+    const lease = this.#ctx.fds.acquireOpen(this.#logPath)
+    if (lease !== null) this.#writeWith(lease, bufs, done)
+    else this.#ctx.fds.acquire(this.#logPath).then((opened) => this.#writeWith(opened, bufs, done), (err: Error) => done(err, 0))
+  }
+
+  #writeWith(lease: FdLease, bufs: Buffer[], done: (err: Error | null, position: number) => void): void {
+    if (this.#rebuilding !== null) {
       lease.release()
+      const retry = (): void => this.write(bufs, done)
+      this.#rebuilding.then(retry, retry)
+      return
     }
-    return start
+    const start = this.#size
+    this.#writing = true
+    writevAll(lease.fd, bufs, start, (err) => {
+      if (err === null) return this.#wrote(lease, null, start, done)
+      // A failed write may have left part of its bytes: cut them so the next write starts clean.
+      truncateFd(lease.fd, start)
+        .catch(() => {})
+        .finally(() => this.#wrote(lease, err, start, done))
+    })
+  }
+
+  #wrote(lease: FdLease, err: Error | null, start: number, done: (err: Error | null, position: number) => void): void {
+    this.#writing = false
+    lease.release()
+    if (this.#afterWrite.length > 0) for (const wake of this.#afterWrite.splice(0)) wake()
+    done(err, start)
   }
 
   /** Indexes a batch just written at `position`. */

@@ -6,34 +6,19 @@
  * The high watermark equals the log end offset: Brook is the only replica.
  */
 import { ErrorCode } from '../protocol/error-codes.js'
-import { BatchHeader } from '../protocol/records/batch-header.js'
 import { AppendSignal } from './append-signal.js'
 import { fsyncDir, isNotFound } from './file-io.js'
 import type { LeaderEpochCache } from './leader-epoch-cache.js'
 import type { LogConfig } from './log-config.js'
 import { deletableSegments, type DeletionReason } from './log-retention.js'
+import { LogAppender, type AppendHost } from './log-appender.js'
 import { LogSegment } from './log-segment.js'
 import {
-  InvalidBatchError, LogClosedError,
+  LogClosedError,
   type AppendOptions, type AppendResult, type LoadedLog, type LogContext, type OffsetAndEpoch, type ReadOptions, type ReadResult,
 } from './partition-log-types.js'
-import { stampBatches } from './stamp-batches.js'
-
-interface PendingAppend {
-  buf: Buffer
-  batches: number
-  baseOffset: number
-  lastOffset: number
-  maxTimestamp: number
-  logAppendTime: number
-  done: boolean
-  resolve: (r: AppendResult) => void
-  reject: (err: unknown) => void
-}
 
 const EMPTY = Buffer.alloc(0)
-/** Buffers per writev (Linux's IOV_MAX). */
-const MAX_WRITE_BUFFERS = 1024
 
 export class PartitionLog {
   readonly topic: string
@@ -46,20 +31,15 @@ export class PartitionLog {
   /** Replaced, never mutated, so a reader's snapshot stays consistent across awaits. */
   #segments: readonly LogSegment[]
   #logStartOffset: number
-  /** Offsets are assigned when an append is queued: the next one to give out. */
-  #nextOffset: number
   /** Offsets below this are written: what reads and the high watermark see. */
   #logEndOffset: number
   #recoveryPoint: number
   #lastFlushTime: number
-  #queue: PendingAppend[] = []
-  /** A group of appends is being written; the next starts when it completes. */
-  #writing = false
-  readonly #idle: Array<() => void> = []
   #flushing: Promise<void> = Promise.resolve()
   #background = new Set<Promise<unknown>>()
   #deletions: Promise<unknown> = Promise.resolve()
   readonly #appended: AppendSignal
+  readonly #appender: LogAppender
   #closed = false
 
   constructor(ctx: LogContext, topic: string, partition: number, dir: string, config: () => LogConfig, loaded: LoadedLog) {
@@ -72,11 +52,11 @@ export class PartitionLog {
     this.#segments = loaded.segments
     this.#epochs = loaded.epochs
     this.#logStartOffset = loaded.logStartOffset
-    this.#nextOffset = loaded.logEndOffset
     this.#logEndOffset = loaded.logEndOffset
     this.#recoveryPoint = loaded.recoveryPoint
     this.#lastFlushTime = ctx.clock.now()
     this.#appended = new AppendSignal((err) => ctx.logger.error({ err, topic, partition }, 'append listener failed'))
+    this.#appender = new LogAppender(this.#appendHost(), loaded.logEndOffset)
   }
 
   get config(): LogConfig {
@@ -115,109 +95,28 @@ export class PartitionLog {
   /**
    * Appends one or more concatenated v2 batches, already validated by the caller
    * (validateBatch). Offsets are assigned in place (and the leader epoch, and LogAppendTime
-   * for such topics); resolves once the bytes are written.
+   * for such topics); resolves once the bytes are written (log-appender.ts).
    */
   append(batches: Buffer, opts: AppendOptions = {}): Promise<AppendResult> {
     if (this.#closed) return Promise.reject(new LogClosedError(`${this.topic}-${this.partition} is closed`))
-    const appendTime = this.#config().messageTimestampType === 'LogAppendTime'
-    const logAppendTime = appendTime ? (opts.logAppendTime ?? this.#ctx.clock.now()) : -1
-    const stamp = appendTime && opts.logAppendTime === undefined ? logAppendTime : -1
-    const stamped = stampBatches(batches, this.#nextOffset, opts.leaderEpoch, stamp)
-    if (typeof stamped === 'string') return Promise.reject(new InvalidBatchError(stamped))
-    const { count, nextOffset: offset, maxTimestamp } = stamped
-    const baseOffset = this.#nextOffset
-    this.#nextOffset = offset
-    return new Promise((resolve, reject) => {
-      this.#queue.push({ buf: batches, batches: count, baseOffset, lastOffset: offset - 1, maxTimestamp, logAppendTime, done: false, resolve, reject })
-      if (!this.#writing) this.#writeNext()
-    })
+    return this.#appender.append(batches, opts)
   }
 
-  /**
-   * Starts writing everything queued, synchronously up to the write system call: the time
-   * between one write's completion and the next one's start is what a producer waiting on
-   * each append feels.
-   */
-  #writeNext(): void {
-    if (this.#queue.length === 0) {
-      for (const wake of this.#idle.splice(0)) wake()
-      return
+  #appendHost(): AppendHost {
+    return {
+      logger: this.#ctx.logger.child({ topic: this.topic, partition: this.partition }),
+      epochs: this.#epochs,
+      config: this.#config,
+      now: () => this.#ctx.clock.now(),
+      logStartOffset: () => this.#logStartOffset,
+      activeSegment: () => this.#active,
+      roll: (baseOffset) => this.#roll(baseOffset),
+      advance: (logEndOffset) => {
+        this.#logEndOffset = logEndOffset
+        return logEndOffset - this.#recoveryPoint >= this.#config().flushMessages ? this.flush() : null
+      },
+      acknowledged: (logEndOffset) => this.#appended.publish(logEndOffset),
     }
-    this.#writing = true
-    const group = this.#queue.splice(0, MAX_WRITE_BUFFERS)
-    this.#writeGroup(group).catch((err: unknown) => {
-      // Later appends were numbered after the failed ones: fail them too and renumber from the log end.
-      const failed = [...group, ...this.#queue.splice(0)].filter((a) => !a.done)
-      this.#nextOffset = this.#logEndOffset
-      this.#ctx.logger.error({ err, topic: this.topic, partition: this.partition, appends: failed.length }, 'append failed')
-      for (const a of failed) a.reject(err)
-      this.#writing = false
-      this.#writeNext()
-    })
-  }
-
-  /** Resolves when no append is queued or being written. */
-  #whenIdle(): Promise<void> {
-    if (!this.#writing && this.#queue.length === 0) return Promise.resolve()
-    return new Promise((resolve) => this.#idle.push(resolve))
-  }
-
-  /** Writes a group of queued appends: one writev per segment they fall in (usually one). */
-  async #writeGroup(group: PendingAppend[]): Promise<void> {
-    let segment = this.#active
-    let from = 0
-    let pendingBytes = 0
-    let pendingBatches = 0
-    for (let i = 0; i < group.length; i++) {
-      const a = group[i]!
-      let roll = segment.shouldRoll(pendingBytes, pendingBatches, a.buf.length, a.maxTimestamp, a.lastOffset)
-      if (typeof roll !== 'boolean') roll = await roll
-      if (roll) {
-        if (i > from) await this.#commit(segment, group, from, i)
-        segment = await this.#roll(a.baseOffset)
-        from = i
-        pendingBytes = 0
-        pendingBatches = 0
-      }
-      pendingBytes += a.buf.length
-      pendingBatches += a.batches
-    }
-    await this.#commit(segment, group, from, group.length)
-  }
-
-  /** Writes group[from, to) to `segment`, indexes it, and acknowledges it. */
-  async #commit(segment: LogSegment, group: PendingAppend[], from: number, to: number): Promise<void> {
-    const bufs: Buffer[] = []
-    for (let i = from; i < to; i++) bufs.push(group[i]!.buf)
-    let position = await segment.write(bufs)
-    let epochChanged = false
-    const h = BatchHeader.view(EMPTY, 0)
-    for (const buf of bufs) {
-      for (let p = 0; p < buf.length; ) {
-        h.moveTo(buf, p)
-        const size = h.sizeInBytes
-        segment.addBatch(h, position + p, size)
-        const epoch = h.partitionLeaderEpoch
-        if (epoch > this.#epochs.latestEpoch && this.#epochs.assign(epoch, h.baseOffset)) epochChanged = true
-        p += size
-      }
-      position += buf.length
-    }
-    segment.commit(position)
-    this.#logEndOffset = group[to - 1]!.lastOffset + 1
-    if (epochChanged) this.#track(this.#epochs.flush())
-    if (this.#logEndOffset - this.#recoveryPoint >= this.#config().flushMessages) await this.flush()
-    if (to === group.length) {
-      // Nothing below can fail: start the appends that queued meanwhile before acknowledging these.
-      this.#writing = false
-      this.#writeNext()
-    }
-    for (let i = from; i < to; i++) {
-      const a = group[i]!
-      a.done = true
-      a.resolve({ baseOffset: a.baseOffset, lastOffset: a.lastOffset, logAppendTime: a.logAppendTime, logStartOffset: this.#logStartOffset })
-    }
-    this.#appended.publish(this.#logEndOffset)
   }
 
   async #roll(baseOffset: number): Promise<LogSegment> {
@@ -402,7 +301,7 @@ export class PartitionLog {
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
-    await this.#whenIdle()
+    await this.#appender.whenIdle()
     await Promise.all(this.#background)
     const active = this.#active
     active.closeForAppends()
@@ -414,7 +313,7 @@ export class PartitionLog {
   /** Stops without flushing (the log is being deleted): fails nothing already acknowledged. */
   async abandon(): Promise<void> {
     this.#closed = true
-    await this.#whenIdle()
+    await this.#appender.whenIdle()
     await Promise.all(this.#background)
     this.#appended.close(this.#logEndOffset)
   }
