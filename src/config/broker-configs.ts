@@ -1,4 +1,15 @@
-import { LONG_MAX, atLeast, boolean, int, list, long, string } from './config-def.js'
+import { LONG_MAX, atLeast, between, boolean, double, int, list, long, oneOf, string } from './config-def.js'
+import type { Validator } from './config-def.js'
+
+const cleanupPolicies: Validator<readonly string[]> = {
+  expectation: 'a list of compact, delete',
+  accepts: (v) => v.every((p) => p === 'compact' || p === 'delete'),
+}
+
+const gzipLevel: Validator<number> = {
+  expectation: 'a value in [1, 9] or -1',
+  accepts: (v) => v === -1 || (v >= 1 && v <= 9),
+}
 
 /**
  * Every broker config Brook knows, with Kafka's name, type and default (Kafka 4.x). This table is
@@ -6,7 +17,8 @@ import { LONG_MAX, atLeast, boolean, int, list, long, string } from './config-de
  * DescribeConfigs read it. Add a key here when code starts to read it.
  *
  * `inUse: false` marks keys that are accepted and validated now but read only by a later
- * component (the log storage, the group coordinator); server.properties lists them apart.
+ * component (the group coordinator, a log cleaner) or not acted on by Brook (it says why);
+ * server.properties lists them apart.
  */
 export const brokerConfigDefs = {
   // --- identity and listeners
@@ -39,6 +51,18 @@ export const brokerConfigDefs = {
     doc: 'A connection with no traffic for this long is closed. -1 never closes idle connections.',
   }),
 
+  // --- fetch
+  'fetch.max.bytes': int({
+    default: 57671680,
+    validator: atLeast(1024),
+    doc: 'Most bytes of records one Fetch response carries, whatever the request asks (a first batch larger than this still goes out).',
+  }),
+  'max.incremental.fetch.session.cache.slots': int({
+    default: 1000,
+    validator: atLeast(0),
+    doc: 'Incremental fetch sessions (KIP-227) the broker keeps; 0 turns sessions off.',
+  }),
+
   // --- data
   'log.dirs': list({
     default: null,
@@ -53,18 +77,19 @@ export const brokerConfigDefs = {
   'num.partitions': int({
     default: 1,
     validator: atLeast(1),
-    doc: 'Partition count of topics created without one.',
-    inUse: false,
+    doc: 'Partition count of topics created without one (auto-created, or CreateTopics with -1).',
   }),
   'default.replication.factor': int({
     default: 1,
     doc: 'Replication factor of topics created without one. One node: only 1 can be satisfied.',
-    inUse: false,
   }),
   'auto.create.topics.enable': boolean({
     default: true,
-    doc: 'Create a topic when a client asks for metadata of, or produces to, a topic that does not exist.',
-    inUse: false,
+    doc: 'Create a topic when a client asks for metadata of a topic that does not exist.',
+  }),
+  'delete.topic.enable': boolean({
+    default: true,
+    doc: 'Whether DeleteTopics may delete topics.',
   }),
   'offsets.topic.num.partitions': int({
     default: 50,
@@ -83,66 +108,186 @@ export const brokerConfigDefs = {
     default: 1073741824,
     validator: atLeast(1048576),
     doc: 'Size at which a partition rolls to a new segment file.',
-    inUse: false,
   }),
   'log.roll.ms': long({
     default: null,
     doc: 'Age at which a segment is rolled even if not full. If not set, log.roll.hours is used.',
-    inUse: false,
   }),
   'log.roll.hours': int({
     default: 168,
     validator: atLeast(1),
     doc: 'Age in hours at which a segment is rolled, when log.roll.ms is not set.',
-    inUse: false,
   }),
   'log.retention.ms': long({
     default: null,
     doc: 'How long to keep a segment before deleting it; -1 keeps it forever. If not set, log.retention.minutes is used.',
-    inUse: false,
   }),
   'log.retention.minutes': int({
     default: null,
     doc: 'Retention in minutes, when log.retention.ms is not set. If not set either, log.retention.hours is used.',
-    inUse: false,
   }),
   'log.retention.hours': int({
     default: 168,
     doc: 'Retention in hours, when neither log.retention.ms nor log.retention.minutes is set.',
-    inUse: false,
   }),
   'log.retention.bytes': long({
     default: -1,
     doc: 'Largest size of a partition before old segments are deleted; -1 means no size limit.',
-    inUse: false,
   }),
   'log.retention.check.interval.ms': long({
     default: 300000,
     validator: atLeast(1),
     doc: 'How often segments are checked against the retention limits.',
-    inUse: false,
   }),
   'log.flush.interval.messages': long({
     default: LONG_MAX,
     validator: atLeast(1),
     doc: 'Messages appended to a partition before an fsync. The default leaves flushing to the OS.',
-    inUse: false,
   }),
   'log.flush.interval.ms': long({
     default: null,
     doc: 'Time a message may wait in memory before an fsync. If not set, flushing is left to the OS.',
-    inUse: false,
   }),
   'log.index.interval.bytes': int({
     default: 4096,
     validator: atLeast(0),
     doc: 'Bytes of log between two entries of the sparse offset index.',
-    inUse: false,
   }),
   'log.index.size.max.bytes': int({
     default: 10485760,
     validator: atLeast(4),
     doc: 'Largest size of an offset or time index file; a full index rolls the segment.',
+  }),
+  'log.roll.jitter.ms': long({
+    default: null,
+    doc: 'Largest random amount subtracted from the roll age. If not set, log.roll.jitter.hours is used.',
+  }),
+  'log.roll.jitter.hours': int({
+    default: 0,
+    validator: atLeast(0),
+    doc: 'Roll jitter in hours, when log.roll.jitter.ms is not set.',
+  }),
+  'log.flush.scheduler.interval.ms': long({
+    default: LONG_MAX,
+    doc: 'How often logs are checked against flush.ms; also the flush.ms default when log.flush.interval.ms is not set.',
+  }),
+  'log.flush.offset.checkpoint.interval.ms': int({
+    default: 60000,
+    validator: atLeast(0),
+    doc: 'How often the recovery points (what is known to be on disk) are checkpointed.',
+  }),
+  'log.flush.start.offset.checkpoint.interval.ms': int({
+    default: 60000,
+    validator: atLeast(0),
+    doc: 'How often the log start offsets are checkpointed.',
+  }),
+  'num.recovery.threads.per.data.dir': int({
+    default: 2,
+    validator: atLeast(1),
+    doc: 'Logs loaded (and recovered) at once per log dir at start-up.',
+  }),
+  'log.segment.delete.delay.ms': long({
+    default: 60000,
+    validator: atLeast(0),
+    doc: 'Delay before the files of a deleted segment or topic are removed from disk.',
+  }),
+  'log.cleanup.policy': list({
+    default: ['delete'],
+    validator: cleanupPolicies,
+    doc: 'delete: old segments are deleted by retention; compact: keep the last record per key (no log cleaner yet).',
+  }),
+  'log.preallocate': boolean({
+    default: false,
+    doc: 'Preallocate new segment files (Brook does not).',
+    inUse: false,
+  }),
+  'log.cleaner.delete.retention.ms': long({
+    default: 86400000,
+    validator: atLeast(0),
+    doc: 'How long tombstones are kept in compacted topics.',
+    inUse: false,
+  }),
+  'log.cleaner.min.compaction.lag.ms': long({
+    default: 0,
+    validator: atLeast(0),
+    doc: 'Least time a message stays uncompacted.',
+    inUse: false,
+  }),
+  'log.cleaner.max.compaction.lag.ms': long({
+    default: LONG_MAX,
+    validator: atLeast(1),
+    doc: 'Longest time a message stays uncompacted.',
+    inUse: false,
+  }),
+  'log.cleaner.min.cleanable.ratio': double({
+    default: 0.5,
+    validator: between(0, 1),
+    doc: 'Share of a log not yet compacted at which the cleaner compacts it.',
+    inUse: false,
+  }),
+  'log.local.retention.ms': long({
+    default: -2,
+    validator: atLeast(-2),
+    doc: 'Local retention of tiered topics; -2: retention.ms (no tiered storage in Brook).',
+    inUse: false,
+  }),
+  'log.local.retention.bytes': long({
+    default: -2,
+    validator: atLeast(-2),
+    doc: 'Local retention size of tiered topics; -2: retention.bytes (no tiered storage in Brook).',
+    inUse: false,
+  }),
+
+  // --- records (topic configs may override them)
+  'message.max.bytes': int({
+    default: 1048588,
+    validator: atLeast(0),
+    doc: 'Largest record batch (after compression) a producer may append.',
+  }),
+  'compression.type': string({
+    default: 'producer',
+    validator: oneOf('uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'),
+    doc: 'Codec batches are stored with; producer keeps what the producer used.',
+  }),
+  'compression.gzip.level': int({
+    default: -1,
+    validator: gzipLevel,
+    doc: 'gzip level for compression.type=gzip.',
+  }),
+  'compression.lz4.level': int({
+    default: 9,
+    validator: between(1, 17),
+    doc: 'lz4 level for compression.type=lz4.',
+  }),
+  'compression.zstd.level': int({
+    default: 3,
+    validator: between(-131072, 22),
+    doc: 'zstd level for compression.type=zstd.',
+  }),
+  'log.message.timestamp.type': string({
+    default: 'CreateTime',
+    validator: oneOf('CreateTime', 'LogAppendTime'),
+    doc: 'CreateTime keeps the producer timestamp; LogAppendTime stamps the broker time.',
+  }),
+  'log.message.timestamp.before.max.ms': long({
+    default: LONG_MAX,
+    validator: atLeast(0),
+    doc: 'How far a CreateTime timestamp may lie in the past.',
+  }),
+  'log.message.timestamp.after.max.ms': long({
+    default: 3600000,
+    validator: atLeast(0),
+    doc: 'How far a CreateTime timestamp may lie in the future (Kafka 4.x default: 1 hour).',
+  }),
+  'min.insync.replicas': int({
+    default: 1,
+    validator: atLeast(1),
+    doc: 'In-sync replicas an acks=-1 produce needs; one node has one.',
+    inUse: false,
+  }),
+  'unclean.leader.election.enable': boolean({
+    default: false,
+    doc: 'Whether a replica outside the ISR may become leader (one node: no other replica).',
     inUse: false,
   }),
 } as const
