@@ -17,6 +17,7 @@ import { advertisedHost, planListeners } from './network/endpoints.js'
 import type { Endpoint } from './network/endpoints.js'
 import { SocketServer } from './network/socket-server.js'
 import type { BoundListener } from './network/socket-server.js'
+import { FetchService } from './replica/fetch-service.js'
 import { ReplicaManager } from './replica/replica-manager.js'
 import { DEFAULT_LOG_CONFIG } from './storage/log-config.js'
 import { LogManager } from './storage/log-manager.js'
@@ -36,15 +37,17 @@ export class Broker {
   readonly cluster: Cluster
   readonly logDirs: LogDirs
   readonly replicas: ReplicaManager
+  readonly fetches: FetchService
   readonly #server: SocketServer
   readonly #log: Logger
   #closing: Promise<void> | undefined
 
-  private constructor(config: BrokerConfig, cluster: Cluster, logDirs: LogDirs, replicas: ReplicaManager, server: SocketServer, log: Logger) {
+  private constructor(config: BrokerConfig, cluster: Cluster, logDirs: LogDirs, replicas: ReplicaManager, server: SocketServer, log: Logger, fetches: FetchService) {
     this.config = config
     this.cluster = cluster
     this.logDirs = logDirs
     this.replicas = replicas
+    this.fetches = fetches
     this.#server = server
     this.#log = log
   }
@@ -69,7 +72,14 @@ export class Broker {
       const replicas = new ReplicaManager(topics, logs, log.child({ component: 'replicas' }))
       await replicas.reconcile()
       const handlers = new HandlerRegistry(options.handlers ?? brokerHandlers)
-      const services: BrokerServices = { cluster, config, handlers, replicas }
+      const fetches = new FetchService({
+        cluster,
+        replicas,
+        maxBytes: config.get('fetch.max.bytes'),
+        sessionSlots: config.get('max.incremental.fetch.session.cache.slots'),
+        log: log.child({ component: 'fetch' }),
+      })
+      const services: BrokerServices = { cluster, config, handlers, replicas, fetches }
       const advertised = new Map<string, AdvertisedEndpoint>()
       const server = await SocketServer.start({
         listeners: plan.listeners,
@@ -83,7 +93,7 @@ export class Broker {
           cluster.setAdvertisedEndpoints([...advertised.values()])
         },
       })
-      const broker = new Broker(config, cluster, logDirs, replicas, server, log)
+      const broker = new Broker(config, cluster, logDirs, replicas, server, log, fetches)
       log.info(
         {
           nodeId,
@@ -123,6 +133,8 @@ export class Broker {
 
   async #shutdown(): Promise<void> {
     this.#log.info('shutting down')
+    // Long polls answer now rather than hold the connections open for their maxWait.
+    this.fetches.close()
     await this.#server.close()
     await this.cluster.topics.flush()
     await this.replicas.logs.close()

@@ -6,6 +6,7 @@
 import type { Logger } from '../log.js'
 import type { Cluster } from '../cluster/cluster.js'
 import type { BrokerConfig } from '../config/broker-config.js'
+import type { FetchService } from '../replica/fetch-service.js'
 import type { ReplicaManager } from '../replica/replica-manager.js'
 import type { ApiCodec } from '../protocol/generated/api-keys.js'
 import { KafkaError } from '../protocol/kafka-error.js'
@@ -19,6 +20,7 @@ export interface BrokerServices {
   readonly config: BrokerConfig
   readonly handlers: HandlerRegistryView
   readonly replicas: ReplicaManager
+  readonly fetches: FetchService
 }
 
 /** The part of the registry handlers may read (ApiVersions lists it). */

@@ -1,6 +1,7 @@
 /** Every API Brook serves. ApiVersions offers exactly these, with the versions each declares. */
 import { apiVersions } from './api-versions.js'
+import { fetch } from './fetch.js'
 import type { ApiHandler } from './handler.js'
 import { metadata } from './metadata.js'
 
-export const brokerHandlers: readonly ApiHandler[] = [apiVersions, metadata]
+export const brokerHandlers: readonly ApiHandler[] = [apiVersions, metadata, fetch]
