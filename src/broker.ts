@@ -16,6 +16,7 @@ import { Dispatcher } from './network/dispatcher.js'
 import { advertisedHost, planListeners } from './network/endpoints.js'
 import type { Endpoint } from './network/endpoints.js'
 import { SocketServer } from './network/socket-server.js'
+import { decompress } from './protocol/records/compression/index.js'
 import type { BoundListener } from './network/socket-server.js'
 import { FetchService } from './replica/fetch-service.js'
 import { ReplicaManager } from './replica/replica-manager.js'
@@ -68,6 +69,8 @@ export class Broker {
         configFor: () => DEFAULT_LOG_CONFIG,
         logger: log,
         retentionCheckIntervalMs: config.get('log.retention.check.interval.ms'),
+        // ListOffsets by timestamp reads records inside compressed batches.
+        decompress,
       })
       const replicas = new ReplicaManager(topics, logs, log.child({ component: 'replicas' }))
       await replicas.reconcile()

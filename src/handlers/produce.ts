@@ -1,0 +1,59 @@
+// Produce v0-11. v1: throttleTimeMs. v2: logAppendTimeMs. v3: transactionalId, message format v2
+// only. v5: logStartOffset. v7: zstd allowed. v8: record errors and error message. v9: flexible.
+// v10: currentLeader and nodeEndpoints (KIP-951), left empty: this node leads every partition.
+//
+// ApiVersions offers v0 as Kafka 4.0 does (librdkafka before 2.11.1 turns compression off unless
+// the broker lists Produce v0), but v0-2 carry message formats v0/v1, which Brook, like Kafka
+// 4.0, does not serve: such a request closes the connection, as Kafka's header check does.
+//
+// acks=0 gets no response; when a partition fails, the connection is closed instead, so that
+// the producer notices and refreshes its metadata (Kafka's rule).
+import { ErrorCode, errorName } from '../protocol/error-codes.js'
+import { Produce } from '../protocol/generated/produce.js'
+import type { TopicProduceResponse } from '../protocol/generated/produce.js'
+import { appendRecords, hasPartitionErrors } from '../replica/append-records.js'
+import { produceRequestRejection, rejectedProduceResponses } from '../replica/produce-request-checks.js'
+import { defineHandler } from './handler.js'
+
+/** The oldest Produce version whose records are message format v2. */
+const MIN_SERVED_VERSION = 3
+
+export class UnservedProduceVersionError extends Error {
+  override name = 'UnservedProduceVersionError'
+}
+
+/** acks=0 has no response to carry a partition error: the connection is closed instead. */
+export class ProduceWithoutAcksFailedError extends Error {
+  override name = 'ProduceWithoutAcksFailedError'
+}
+
+export const produce = defineHandler({
+  api: Produce,
+  minVersion: 0,
+  maxVersion: 11,
+  handle: async (req, ctx) => {
+    if (ctx.apiVersion < MIN_SERVED_VERSION) {
+      throw new UnservedProduceVersionError(`Produce v${ctx.apiVersion} (message format v0/v1) is not served; v${MIN_SERVED_VERSION}+ is`)
+    }
+    const rejection = produceRequestRejection(req)
+    const responses = rejection
+      ? rejectedProduceResponses(req, rejection)
+      : await appendRecords(
+          { topics: ctx.services.cluster.topics, replicas: ctx.services.replicas, apiVersion: ctx.apiVersion, clientId: ctx.clientId, log: ctx.log },
+          req,
+        )
+    if (req.acks === 0) {
+      if (hasPartitionErrors(responses)) throw new ProduceWithoutAcksFailedError(`acks=0 produce failed: ${failures(responses)}`)
+      return null
+    }
+    return { responses, throttleTimeMs: 0, nodeEndpoints: [] }
+  },
+})
+
+function failures(responses: readonly TopicProduceResponse[]): string {
+  const list: string[] = []
+  for (const t of responses) {
+    for (const p of t.partitionResponses) if (p.errorCode !== ErrorCode.NONE) list.push(`${t.name}-${p.index}: ${errorName(p.errorCode)}`)
+  }
+  return list.join(', ')
+}

@@ -1,0 +1,178 @@
+/**
+ * Appends a Produce request's partitions to their logs: Kafka's ReplicaManager.appendRecords,
+ * with the per-partition checks KafkaApis makes before it, in Kafka's order and with Kafka's
+ * answers. Partitions are validated and appended concurrently, each on its own: one partition's
+ * error never touches another's. Records stay bytes: the validator reads the batch header in
+ * place and the log writes the request's own memory.
+ *
+ * Per partition, in order:
+ *   1. unknown topic, or a partition beyond its count  → UNKNOWN_TOPIC_OR_PARTITION
+ *   2. the records field is not exactly one v2 batch    → the framing error (produce-framing.ts)
+ *   3. acks other than -1, 0 and 1                      → INVALID_REQUIRED_ACKS
+ *   4. a transactional batch                            → INVALID_TXN_STATE (see below)
+ *   5. an internal topic, unless the client is Kafka's admin client id → INVALID_TOPIC_EXCEPTION
+ *   6. no log yet or any more (topic being created or deleted) → NOT_LEADER_OR_FOLLOWER, retried
+ *   7. the validator (log-validator.ts)                 → its error, record errors and message
+ *   8. an idempotent batch                              → UNKNOWN_PRODUCER_ID (see below)
+ *   9. the append → base offset, LogAppendTime (-1 for CreateTime topics), log start offset
+ *
+ * Where Brook answers otherwise than Kafka, on purpose: Kafka verifies a transactional batch
+ * with its transaction coordinator; with no coordinator here (AddPartitionsToTxn is not served)
+ * the partition cannot be in a transaction, which is Kafka's INVALID_TXN_STATE answer. Kafka
+ * accepts an idempotent batch from a producer id it does not know and starts tracking its
+ * sequence numbers; Brook keeps no producer state yet, so accepting would append a retried
+ * batch twice while the client counts on deduplication: it answers UNKNOWN_PRODUCER_ID, the
+ * truth that no state exists for that producer id.
+ *
+ * The error partitions carry the offsets Kafka's do: -1, except the log start offset after a
+ * failure inside the log (UnifiedLog's exceptions other than CorruptRecord, RecordTooLarge and
+ * RecordBatchTooLarge). A request naming a partition twice gets one answer for it, about the
+ * last records given, as Kafka collects a request's partitions in a map.
+ */
+import { INTERNAL_TOPICS } from '../cluster/topic-name.js'
+import type { TopicInfo, TopicRegistry } from '../cluster/topic-registry.js'
+import type { Logger } from '../log.js'
+import { ErrorCode } from '../protocol/error-codes.js'
+import type { PartitionProduceResponse, ProduceRequest, TopicProduceResponse } from '../protocol/generated/produce.js'
+import { BATCH } from '../protocol/records/batch-header.js'
+import { TRANSACTIONAL_BIT } from '../protocol/records/attributes.js'
+import type { AppendOptions } from '../storage/partition-log-types.js'
+import { LogClosedError } from '../storage/partition-log-types.js'
+import type { PartitionLog } from '../storage/partition-log.js'
+import { LEADER_EPOCH } from './leader-epoch.js'
+import { validateProduceRecords, type PartitionError } from './log-validator.js'
+import { frameProduceBatch } from './produce-framing.js'
+import type { ReplicaManager } from './replica-manager.js'
+import { topicValidatorConfig } from './topic-validator-config.js'
+
+export interface AppendRecordsContext {
+  readonly topics: TopicRegistry
+  readonly replicas: ReplicaManager
+  readonly apiVersion: number
+  readonly clientId: string | null
+  /** The request's logger: partition errors are logged at debug with Kafka's wording. */
+  readonly log: Logger
+}
+
+/** AdminUtils.ADMIN_CLIENT_ID: the one client Kafka lets write to internal topics. */
+const ADMIN_CLIENT_ID = '__admin_client'
+/** Errors UnifiedLog raises that Kafka answers without the log start offset. */
+const WITHOUT_LOG_START = new Set<number>([ErrorCode.CORRUPT_MESSAGE, ErrorCode.MESSAGE_TOO_LARGE, ErrorCode.RECORD_LIST_TOO_LARGE])
+const NO_LEADER = Object.freeze({ leaderId: -1, leaderEpoch: -1 })
+const STAMP_EPOCH: AppendOptions = Object.freeze({ leaderEpoch: LEADER_EPOCH })
+
+function failed(index: number, errorCode: number, logStartOffset = -1, errorMessage: string | null = null): PartitionProduceResponse {
+  return {
+    index,
+    errorCode,
+    baseOffset: -1n,
+    logAppendTimeMs: -1n,
+    logStartOffset: BigInt(logStartOffset),
+    recordErrors: [],
+    errorMessage,
+    currentLeader: NO_LEADER,
+  }
+}
+
+function rejected(index: number, error: PartitionError, log: PartitionLog): PartitionProduceResponse {
+  const logStartOffset = WITHOUT_LOG_START.has(error.errorCode) ? -1 : log.logStartOffset
+  return { ...failed(index, error.errorCode, logStartOffset, error.errorMessage), recordErrors: error.recordErrors }
+}
+
+function isValidAcks(acks: number): boolean {
+  return acks === -1 || acks === 0 || acks === 1
+}
+
+/** The request's partitions grouped by topic, each named once (its last records), in request order. */
+function partitionsByTopic(request: ProduceRequest): Map<string, Map<number, Buffer | null>> {
+  const byTopic = new Map<string, Map<number, Buffer | null>>()
+  for (const topic of request.topicData) {
+    let partitions = byTopic.get(topic.name)
+    if (partitions === undefined) byTopic.set(topic.name, (partitions = new Map()))
+    for (const p of topic.partitionData) partitions.set(p.index, p.records)
+  }
+  return byTopic
+}
+
+/** Appends every partition of `request` (already past produceRequestRejection) and answers each. */
+export function appendRecords(ctx: AppendRecordsContext, request: ProduceRequest): Promise<TopicProduceResponse[]> {
+  const topics: Promise<TopicProduceResponse>[] = []
+  for (const [name, partitions] of partitionsByTopic(request)) {
+    const topic = ctx.topics.get(name)
+    const answers: Promise<PartitionProduceResponse>[] = []
+    for (const [index, records] of partitions) answers.push(appendPartition(ctx, request.acks, topic, name, index, records))
+    topics.push(Promise.all(answers).then((partitionResponses) => ({ name, partitionResponses })))
+  }
+  return Promise.all(topics)
+}
+
+async function appendPartition(
+  ctx: AppendRecordsContext,
+  acks: number,
+  topic: TopicInfo | undefined,
+  name: string,
+  index: number,
+  records: Buffer | null,
+): Promise<PartitionProduceResponse> {
+  if (topic === undefined || index < 0 || index >= topic.partitions) return failed(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
+  const framed = frameProduceBatch(records, ctx.apiVersion)
+  if (!framed.ok) {
+    ctx.log.debug({ topic: name, partition: index, errorCode: framed.error.errorCode }, framed.error.detail)
+    return failed(index, framed.error.errorCode)
+  }
+  if (!isValidAcks(acks)) return failed(index, ErrorCode.INVALID_REQUIRED_ACKS)
+  if ((framed.batch.readInt16BE(BATCH.ATTRIBUTES) & TRANSACTIONAL_BIT) !== 0)
+    return failed(index, ErrorCode.INVALID_TXN_STATE, -1, 'Partition was not added to the transaction')
+  if (INTERNAL_TOPICS.has(name) && ctx.clientId !== ADMIN_CLIENT_ID) return failed(index, ErrorCode.INVALID_TOPIC_EXCEPTION)
+  const log = ctx.replicas.partition(name, index)
+  if (log === undefined) return failed(index, ErrorCode.NOT_LEADER_OR_FOLLOWER)
+
+  const validation = await validateProduceRecords({
+    records: framed.batch,
+    apiVersion: ctx.apiVersion,
+    config: topicValidatorConfig(log),
+    now: Date.now(),
+    topicPartition: `${name}-${index}`,
+  })
+  if (!validation.ok) {
+    ctx.log.debug({ topic: name, partition: index, errorCode: validation.error.errorCode }, validation.error.detail)
+    return rejected(index, validation.error, log)
+  }
+  const batch = validation.batch
+  if (batch.producerId >= 0) {
+    return failed(
+      index,
+      ErrorCode.UNKNOWN_PRODUCER_ID,
+      log.logStartOffset,
+      `Brook keeps no state for producer id ${batch.producerId}: idempotent producers are not supported yet (set enable.idempotence=false)`,
+    )
+  }
+  return append(ctx, log, index, batch.records, batch.logAppendTime)
+}
+
+async function append(ctx: AppendRecordsContext, log: PartitionLog, index: number, records: Buffer, logAppendTime: number): Promise<PartitionProduceResponse> {
+  try {
+    const opts = logAppendTime >= 0 ? { leaderEpoch: LEADER_EPOCH, logAppendTime } : STAMP_EPOCH
+    const r = await log.append(records, opts)
+    return {
+      index,
+      errorCode: ErrorCode.NONE,
+      baseOffset: BigInt(r.baseOffset),
+      logAppendTimeMs: BigInt(r.logAppendTime),
+      logStartOffset: BigInt(r.logStartOffset),
+      recordErrors: [],
+      errorMessage: null,
+      currentLeader: NO_LEADER,
+    }
+  } catch (err) {
+    // The log closed under the append: the partition is being deleted or the broker stops.
+    if (err instanceof LogClosedError) return failed(index, ErrorCode.NOT_LEADER_OR_FOLLOWER)
+    ctx.log.error({ err, topic: log.topic, partition: log.partition }, 'append failed')
+    return failed(index, ErrorCode.KAFKA_STORAGE_ERROR)
+  }
+}
+
+/** True when some partition of the answer failed (acks=0 then closes the connection, as Kafka). */
+export function hasPartitionErrors(responses: readonly TopicProduceResponse[]): boolean {
+  return responses.some((t) => t.partitionResponses.some((p) => p.errorCode !== ErrorCode.NONE))
+}
