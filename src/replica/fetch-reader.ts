@@ -9,10 +9,11 @@
  *
  * Reads run concurrently (at most MAX_CONCURRENT_READS) without changing the answer: a read
  * is started with a limit that is never below the one Kafka's serial loop would give it (the
- * bytes of earlier reads still in flight are not subtracted), but only while the limits in
- * flight fit in what is left of maxBytes, so memory stays within it. Once all reads are in, a
- * pass in request order cuts each result to its exact limit at a batch boundary. Batches stay
- * the bytes read from the file: cutting is a subarray, nothing is copied or decoded.
+ * bytes of earlier reads still in flight are not subtracted), but only while what is in flight
+ * or not yet settled fits in what is left of maxBytes, so memory stays within it. Results
+ * settle in request order: each is cut to its exact limit at a batch boundary as soon as all
+ * before it are in. Batches stay the bytes read from the file: cutting is a subarray, nothing
+ * is copied or decoded.
  */
 import { ErrorCode } from '../protocol/error-codes.js'
 import { BATCH } from '../protocol/records/batch-header.js'
@@ -118,28 +119,42 @@ async function readOne(read: PartitionRead, log: FetchableLog, limit: number, mi
 
 /** Reads every partition (see the header); results are in request order. */
 export async function readPartitions(reads: readonly PartitionRead[], settings: ReadSettings): Promise<LogReadResult[]> {
-  const results = new Array<LogReadResult>(reads.length)
-  // maxBytes less what completed reads returned; every completed read precedes every read not yet started.
-  let budget = settings.maxBytes
+  const results = new Array<LogReadResult | undefined>(reads.length)
+  // Results [0, done) are final: cut exactly as Kafka's serial loop would have read them.
+  let done = 0
+  let remaining = settings.maxBytes
+  let minOne = true
+  // Bytes of completed reads past `done`, and the limits of reads in flight: memory not yet final.
+  let unsettled = 0
   let reserved = 0
-  let anyData = false
   let inFlight = 0
   let next = 0
+  const settle = (): void => {
+    for (let r = results[done]; r !== undefined; r = results[++done]) {
+      unsettled -= r.records.length
+      const limit = Math.min(reads[done]!.params.maxBytes, remaining)
+      if (r.records.length > limit) r.records = r.records.subarray(0, wholeBatches(r.records, limit, minOne))
+      if (r.records.length > 0) minOne = false
+      remaining = Math.max(0, remaining - r.records.length)
+    }
+  }
   await new Promise<void>((resolve) => {
     const pump = (): void => {
+      settle()
       while (next < reads.length && inFlight < MAX_CONCURRENT_READS) {
         const i = next
         const read = reads[i]!
-        const early = precheck(read, settings)
-        const limit = Math.min(read.params.maxBytes, Math.max(0, budget))
-        // Kafka reads with minOneMessage until a partition has returned data; reads in flight may yet.
-        const minOne = !anyData
-        if (early !== null || (limit === 0 && !minOne)) {
-          results[i] = early ?? emptyResult(read.log!)
+        // Never below Kafka's limit for this partition: reads still in flight may return less than assumed here.
+        const limit = Math.min(read.params.maxBytes, remaining)
+        const early = precheck(read, settings) ?? (limit === 0 && !minOne ? emptyResult(read.log!) : null)
+        if (early !== null) {
+          results[i] = early
+          unsettled += early.records.length
           next++
+          settle()
           continue
         }
-        if (inFlight > 0 && reserved + limit > budget) break
+        if (inFlight > 0 && reserved + unsettled + limit > remaining) break
         next++
         inFlight++
         reserved += limit
@@ -147,8 +162,7 @@ export async function readPartitions(reads: readonly PartitionRead[], settings: 
           results[i] = result
           inFlight--
           reserved -= limit
-          budget -= result.records.length
-          if (result.records.length > 0) anyData = true
+          unsettled += result.records.length
           pump()
         })
       }
@@ -156,22 +170,7 @@ export async function readPartitions(reads: readonly PartitionRead[], settings: 
     }
     pump()
   })
-  cutToLimits(results, reads, settings.maxBytes)
-  return results
-}
-
-/** The serial pass: each result cut to the limit Kafka's loop would have given it. */
-function cutToLimits(results: LogReadResult[], reads: readonly PartitionRead[], maxBytes: number): void {
-  let remaining = maxBytes
-  let minOne = true
-  for (let i = 0; i < results.length; i++) {
-    const result = results[i]!
-    if (result.records.length === 0) continue
-    const limit = Math.min(reads[i]!.params.maxBytes, remaining)
-    if (result.records.length > limit) result.records = result.records.subarray(0, wholeBatches(result.records, limit, minOne))
-    if (result.records.length > 0) minOne = false
-    remaining = Math.max(0, remaining - result.records.length)
-  }
+  return results as LogReadResult[]
 }
 
 /** Bytes of the whole batches at the start of `records` that fit in `limit`; the first batch at least when `minOne`. */
