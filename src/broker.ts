@@ -5,9 +5,11 @@
 import { Cluster } from './cluster/cluster.js'
 import type { AdvertisedEndpoint } from './cluster/cluster.js'
 import { LogDirs } from './cluster/log-dirs.js'
+import { TopicAdmin } from './cluster/topic-admin.js'
 import { TopicRegistry } from './cluster/topic-registry.js'
 import { BrokerConfig } from './config/broker-config.js'
 import type { ConfigSource } from './config/broker-config.js'
+import { TopicConfigs } from './config/topic-config-cache.js'
 import type { ApiHandler, BrokerServices } from './handlers/handler.js'
 import { brokerHandlers } from './handlers/index.js'
 import { HandlerRegistry } from './handlers/registry.js'
@@ -20,7 +22,6 @@ import { decompress } from './protocol/records/compression/index.js'
 import type { BoundListener } from './network/socket-server.js'
 import { FetchService } from './replica/fetch-service.js'
 import { ReplicaManager } from './replica/replica-manager.js'
-import { DEFAULT_LOG_CONFIG } from './storage/log-config.js'
 import { LogManager } from './storage/log-manager.js'
 
 export interface BrokerOptions {
@@ -63,17 +64,23 @@ export class Broker {
     let logs: LogManager | undefined
     try {
       const topics = await TopicRegistry.open(logDirs.metadataDir)
-      const cluster = new Cluster({ nodeId, clusterId: logDirs.clusterId, topics })
+      const topicConfigs = new TopicConfigs(config, topics, log.child({ component: 'topic-configs' }))
       logs = await LogManager.open({
         logDirs: logDirs.dirs,
-        configFor: () => DEFAULT_LOG_CONFIG,
+        configFor: (topic) => topicConfigs.logConfig(topic),
         logger: log,
         retentionCheckIntervalMs: config.get('log.retention.check.interval.ms'),
+        flushCheckIntervalMs: config.get('log.flush.scheduler.interval.ms'),
+        recoveryPointCheckpointIntervalMs: config.get('log.flush.offset.checkpoint.interval.ms'),
+        logStartOffsetCheckpointIntervalMs: config.get('log.flush.start.offset.checkpoint.interval.ms'),
+        recoveryThreadsPerDataDir: config.get('num.recovery.threads.per.data.dir'),
         // ListOffsets by timestamp reads records inside compressed batches.
         decompress,
       })
       const replicas = new ReplicaManager(topics, logs, log.child({ component: 'replicas' }))
       await replicas.reconcile()
+      const admin = new TopicAdmin({ topics, replicas, configs: topicConfigs, broker: config, nodeId, log: log.child({ component: 'topics' }) })
+      const cluster = new Cluster({ nodeId, clusterId: logDirs.clusterId, topics, admin })
       const handlers = new HandlerRegistry(options.handlers ?? brokerHandlers)
       const fetches = new FetchService({
         cluster,
@@ -82,7 +89,7 @@ export class Broker {
         sessionSlots: config.get('max.incremental.fetch.session.cache.slots'),
         log: log.child({ component: 'fetch' }),
       })
-      const services: BrokerServices = { cluster, config, handlers, replicas, fetches }
+      const services: BrokerServices = { cluster, config, handlers, replicas, fetches, topicConfigs }
       const advertised = new Map<string, AdvertisedEndpoint>()
       const server = await SocketServer.start({
         listeners: plan.listeners,

@@ -1,3 +1,6 @@
+import { KafkaError } from '../protocol/kafka-error.js'
+import type { TopicAdmin } from './topic-admin.js'
+import { isTopicError } from './topic-placement.js'
 import type { NewTopic, TopicInfo, TopicRegistry } from './topic-registry.js'
 
 /** Where clients reach this node through one listener (the address Metadata gives them). */
@@ -16,12 +19,15 @@ export class Cluster {
   readonly nodeId: number
   readonly clusterId: string
   readonly topics: TopicRegistry
+  /** Creates and deletes topics: registry and logs together. */
+  readonly admin: TopicAdmin
   #endpoints = new Map<string, AdvertisedEndpoint>()
 
-  constructor(options: { nodeId: number; clusterId: string; topics: TopicRegistry }) {
+  constructor(options: { nodeId: number; clusterId: string; topics: TopicRegistry; admin: TopicAdmin }) {
     this.nodeId = options.nodeId
     this.clusterId = options.clusterId
     this.topics = options.topics
+    this.admin = options.admin
   }
 
   /** The controller is this node: Brook is a combined broker and controller. */
@@ -43,7 +49,17 @@ export class Cluster {
     return [...this.#endpoints.values()]
   }
 
-  createTopic(topic: NewTopic): Promise<TopicInfo> {
-    return this.topics.create(topic)
+  /**
+   * Creates a topic with its logs, internal ones included (for embedding, tests and coordinators).
+   * Configs are validated as CreateTopics validates them; throws KafkaError with Kafka's code and message.
+   */
+  async createTopic(topic: NewTopic): Promise<TopicInfo> {
+    const configs = Object.entries(topic.configs ?? {}).map(([name, value]) => ({ name, value }))
+    const [result] = await this.admin.createTopics(
+      [{ name: topic.name, numPartitions: topic.partitions, replicationFactor: -1, configs }],
+      { internal: true },
+    )
+    if (isTopicError(result!)) throw new KafkaError(result!.errorCode, result!.errorMessage ?? undefined)
+    return this.topics.get(topic.name)!
   }
 }

@@ -48,6 +48,32 @@ describe('TopicRegistry', () => {
     await registry.create({ name: 'x'.repeat(249), partitions: 1 })
   })
 
+  it('adds partitions durably, keeping id and configs, and refuses anything but an increase', async () => {
+    const dir = tempDir()
+    const registry = await TopicRegistry.open(dir)
+    const before = await registry.create({ name: 'grow', partitions: 2, configs: { 'retention.ms': '5' } })
+    await registry.create({ name: 'after', partitions: 1 })
+    const grown = await registry.addPartitions('grow', 5)
+    expect(grown).toMatchObject({ name: 'grow', topicId: before.topicId, partitions: 5 })
+    expect(grown.configs).toBe(before.configs)
+    expect(registry.get('grow')).toBe(grown)
+    expect(registry.byId(before.topicId)).toBe(grown)
+    await expect(registry.addPartitions('grow', 5)).rejects.toMatchObject({
+      code: ErrorCode.INVALID_PARTITIONS,
+      message: 'Topic already has 5 partition(s).',
+    })
+    await expect(registry.addPartitions('grow', 3)).rejects.toMatchObject({
+      code: ErrorCode.INVALID_PARTITIONS,
+      message: 'The topic grow currently has 5 partition(s); 3 would not be an increase.',
+    })
+    await expect(registry.addPartitions('nope', 3)).rejects.toMatchObject({ code: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION })
+    const reopened = await TopicRegistry.open(dir)
+    expect([...reopened.list()].map((t) => [t.name, t.partitions])).toEqual([
+      ['grow', 5],
+      ['after', 1],
+    ])
+  })
+
   it('serializes concurrent creates of one name', async () => {
     const registry = await TopicRegistry.open(tempDir())
     const results = await Promise.allSettled([1, 2, 3].map(() => registry.create({ name: 'race', partitions: 1 })))

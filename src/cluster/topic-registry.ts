@@ -100,6 +100,31 @@ export class TopicRegistry {
     })
   }
 
+  /**
+   * Raises a topic's partition count (CreatePartitions). Throws KafkaError
+   * UNKNOWN_TOPIC_OR_PARTITION, or INVALID_PARTITIONS with Kafka's messages when `count` is not an increase.
+   */
+  addPartitions(name: string, count: number): Promise<TopicInfo> {
+    return this.#serialized(async () => {
+      const old = this.#byName.get(name)
+      if (!old) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${name} does not exist`)
+      if (count === old.partitions) {
+        throw new KafkaError(ErrorCode.INVALID_PARTITIONS, `Topic already has ${old.partitions} partition(s).`)
+      }
+      if (!Number.isSafeInteger(count) || count < old.partitions) {
+        throw new KafkaError(
+          ErrorCode.INVALID_PARTITIONS,
+          `The topic ${name} currently has ${old.partitions} partition(s); ${count} would not be an increase.`,
+        )
+      }
+      // The configs object is kept: it is what config caches recognise a topic's configs by.
+      const info = toInfo({ name, topicId: old.topicId, partitions: count, configs: old.configs as Record<string, string> })
+      await this.#persist([...this.#byName.values()].map((t) => (t === old ? info : t)))
+      this.#add(info)
+      return info
+    })
+  }
+
   /** Resolves once every change requested so far is on disk (or has failed). */
   async flush(): Promise<void> {
     await this.#writes

@@ -6,6 +6,7 @@
 import type { Logger } from '../log.js'
 import type { Cluster } from '../cluster/cluster.js'
 import type { BrokerConfig } from '../config/broker-config.js'
+import type { TopicConfigs } from '../config/topic-config-cache.js'
 import type { FetchService } from '../replica/fetch-service.js'
 import type { ReplicaManager } from '../replica/replica-manager.js'
 import type { ApiCodec } from '../protocol/generated/api-keys.js'
@@ -21,6 +22,8 @@ export interface BrokerServices {
   readonly handlers: HandlerRegistryView
   readonly replicas: ReplicaManager
   readonly fetches: FetchService
+  /** Each topic's effective LogConfig and ValidatorConfig (broker defaults under its overrides). */
+  readonly topicConfigs: TopicConfigs
 }
 
 /** The part of the registry handlers may read (ApiVersions lists it). */
