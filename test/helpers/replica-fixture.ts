@@ -6,6 +6,7 @@ import { pino } from 'pino'
 import { onTestFinished } from 'vitest'
 import { TopicRegistry } from '../../src/cluster/topic-registry.js'
 import type { TopicInfo } from '../../src/cluster/topic-registry.js'
+import type { Logger } from '../../src/log.js'
 import { decompress } from '../../src/protocol/records/compression/index.js'
 import { ReplicaManager } from '../../src/replica/replica-manager.js'
 import { logConfig } from '../../src/storage/log-config.js'
@@ -18,7 +19,7 @@ export interface ReplicaFixture {
   readonly topics: TopicRegistry
   readonly logs: LogManager
   readonly replicas: ReplicaManager
-  readonly log: ReturnType<typeof pino>
+  readonly log: Logger
   /** Registers a topic with its own LogConfig overrides and creates its logs. */
   createTopic(name: string, partitions?: number, config?: Partial<LogConfig>): Promise<TopicInfo>
   partition(topic: string, p?: number): PartitionLog
@@ -29,7 +30,7 @@ export async function replicaFixture(): Promise<ReplicaFixture> {
   const topics = await TopicRegistry.open(dir)
   const configs = new Map<string, LogConfig>()
   const logs = await LogManager.open({ logDirs: [dir], configFor: (t) => configs.get(t) ?? logConfig(), decompress })
-  const log = pino({ level: 'silent' })
+  const log: Logger = pino({ level: 'silent' })
   const replicas = new ReplicaManager(topics, logs, log)
   onTestFinished(() => logs.close())
   return {
