@@ -128,7 +128,14 @@ export class FetchService {
       }
     })
     await this.purgatory.wait(waiting, minBytes, maxWaitMs)
-    return readPartitions(reads, settings)
+    // Partitions may have been deleted (or re-created) while waiting: read what is there now.
+    const again = reads.map((read) => ({ ...read, log: this.#replicas.partition(read.tp.topic!, read.tp.partition) ?? null }))
+    const results = await readPartitions(again, settings)
+    again.forEach((read, i) => {
+      const error = this.#unknownPartitionError(read.tp)
+      if (error !== ErrorCode.NONE) results[i] = errorResult(error)
+    })
+    return results
   }
 
   /** Kafka's checks against its metadata cache before reading: the topic (or id) and the partition must exist. */
