@@ -15,7 +15,7 @@ const write = promisify(fs.write)
 const read = promisify(fs.read)
 const open = promisify(fs.open)
 const close = promisify(fs.close)
-const ROUNDS = 4
+const ROUNDS = 8
 
 /** A plain file written with one fs.write per batch, one at a time. */
 class PlainWriter {
@@ -121,9 +121,11 @@ export async function benchAppendAndRead(totalMiB: number, partitions: number): 
     const per = Math.max(1, Math.floor(perRound / partitions))
     const logs = await Promise.all(Array.from({ length: partitions }, (_, p) => m.createLog('many', p, { topicId: null })))
     const files = await Promise.all(Array.from({ length: partitions }, (_, p) => PlainWriter.open(join(plainDir, `many-${p}`))))
+    // Each partition appends its own buffer: append stamps offsets in place, so two in flight must not share one.
+    const own = batchPool(partitions).map((b) => [b])
     const [om, pm] = await alternate(
-      () => Promise.all(logs.map((l) => appendAll(l, pool, per, 1))).then(() => {}),
-      () => Promise.all(files.map((f) => f.write(pool, per))).then(() => {}),
+      () => Promise.all(logs.map((l, p) => appendAll(l, own[p]!, per, 1))).then(() => {}),
+      () => Promise.all(files.map((f, p) => f.write(own[p]!, per))).then(() => {}),
     )
     rows.push(throughputRow(`append, ${partitions} partitions`, per * partitions * ROUNDS * batchBytes, om, pm))
     await Promise.all(files.map((f) => close(f.fd)))
