@@ -121,8 +121,8 @@ export class PartitionLog {
 
   async #roll(baseOffset: number): Promise<LogSegment> {
     const old = this.#active
-    old.closeForAppends()
     const segment = await LogSegment.create(this.#ctx, this.dir, baseOffset, this.#config)
+    old.closeForAppends()
     this.#segments = [...this.#segments, segment]
     this.#ctx.logger.info({ topic: this.topic, partition: this.partition, baseOffset, previousSize: old.size }, 'rolled new log segment')
     // Kafka's flush-log task: the closed segment is fsynced in the background, then the recovery point moves past it.
@@ -302,7 +302,7 @@ export class PartitionLog {
     if (this.#closed) return
     this.#closed = true
     await this.#appender.whenIdle()
-    await Promise.all(this.#background)
+    await Promise.all([...this.#background, this.#deletions])
     const active = this.#active
     active.closeForAppends()
     await this.flush()
@@ -314,7 +314,7 @@ export class PartitionLog {
   async abandon(): Promise<void> {
     this.#closed = true
     await this.#appender.whenIdle()
-    await Promise.all(this.#background)
+    await Promise.all([...this.#background, this.#deletions])
     this.#appended.close(this.#logEndOffset)
   }
 }
