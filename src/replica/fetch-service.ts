@@ -19,6 +19,7 @@ import { FetchPurgatory, type DelayedPartition } from './delayed-fetch.js'
 import { FetchManager, type PartitionResult, type TopicIdPartition } from './fetch-manager.js'
 import { errorResult, readPartitions, type LogReadResult, type PartitionRead, type ReadSettings } from './fetch-reader.js'
 import { FetchSessionCache } from './fetch-session-cache.js'
+import { LEADER_EPOCH } from './leader-epoch.js'
 
 /** Where the fetched logs come from: the ReplicaManager. */
 export interface PartitionSource {
@@ -37,8 +38,6 @@ export interface FetchServiceOptions {
   readonly scheduler?: Scheduler
 }
 
-/** Every partition on this node is led at epoch 0, as Metadata says. */
-const LEADER_EPOCH = 0
 const READ_COMMITTED = 1
 /** Fetch v15 moved the replica id into ReplicaState; v16 answers leader changes with the new leader (KIP-951). */
 const REPLICA_STATE_VERSION = 15

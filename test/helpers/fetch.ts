@@ -12,11 +12,9 @@ import { readRecords } from '../../src/protocol/records/record-reader.js'
 import type { RecordInput } from '../../src/protocol/records/record.js'
 import { ZERO_UUID } from '../../src/protocol/primitives/uuid.js'
 
-/** Creates a topic and its partition logs (until CreateTopics does both). */
-export async function createTopicWithLogs(broker: Broker, name: string, partitions = 1): Promise<TopicInfo> {
-  const topic = await broker.cluster.createTopic({ name, partitions })
-  await broker.replicas.ensureLogs(topic)
-  return topic
+/** Creates a topic with its partition logs. */
+export function createTopicWithLogs(broker: Broker, name: string, partitions = 1): Promise<TopicInfo> {
+  return broker.cluster.createTopic({ name, partitions })
 }
 
 export interface SimpleRecord {
