@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { batchOf, decodeBatches, rng, tempDir, type TestRecord } from '../../test/storage/helpers.js'
 import { ErrorCode } from '../protocol/error-codes.js'
-import { BatchHeader } from '../protocol/records/batch-header.js'
+import { BATCH, BatchHeader } from '../protocol/records/batch-header.js'
 import { ManualClock } from './clock.js'
 import { logConfig, type LogConfig } from './log-config.js'
 import { LogManager } from './log-manager.js'
@@ -137,6 +137,24 @@ describe('PartitionLog against a sorted-map oracle', () => {
     for (let i = 0; i < 10; i++) await log.append(batchOf([{ timestamp: clock.now(), value: Buffer.alloc(10) }]))
     // Three offset-index entries (or two time-index entries) fill the index: rolls every few batches.
     expect(log.segmentCount).toBeGreaterThanOrEqual(3)
+    await m.close()
+  })
+
+  it('rolls before an offset would overflow the int32 relative offsets of the index', async () => {
+    const dir = await tempDir()
+    const clock = new ManualClock()
+    const m = await open(dir, clock, () => logConfig())
+    const log = await m.createLog('t', 0, { topicId: null })
+    await log.append(batchOf([{ timestamp: 1, value: Buffer.from('a') }]))
+    // A batch whose offset range spans 2^31 offsets (as a compacted batch may): its last offset is out of reach of segment 0.
+    const wide = batchOf([{ timestamp: 1, value: Buffer.from('b') }])
+    wide.writeInt32BE(2 ** 31 - 1, BATCH.LAST_OFFSET_DELTA)
+    BatchHeader.view(wide).updateCrc()
+    expect((await log.append(wide)).lastOffset).toBe(2 ** 31)
+    expect(log.segmentBaseOffsets).toEqual([0, 1])
+    await log.append(batchOf([{ timestamp: 1, value: Buffer.from('c') }]))
+    expect(log.logEndOffset).toBe(2 ** 31 + 2)
+    expect(decodeBatches((await log.read(2 ** 31 + 1, 1000)).records)[0]!.baseOffset).toBe(2 ** 31 + 1)
     await m.close()
   })
 
