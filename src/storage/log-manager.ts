@@ -24,7 +24,7 @@ import { IndexCache } from './index-cache.js'
 import { DEFAULT_LOG_CONFIG, type LogConfig } from './log-config.js'
 import { createLogDir, loadLogDir } from './log-loader.js'
 import { PartitionLog } from './partition-log.js'
-import type { LogContext } from './partition-log-types.js'
+import { LogClosedError, type LogContext } from './partition-log-types.js'
 import type { Decompress } from './segment-lookup.js'
 
 export const RECOVERY_POINT_CHECKPOINT = 'recovery-point-offset-checkpoint'
@@ -133,10 +133,6 @@ export class LogManager {
     return this.#dirs.map((d) => d.path)
   }
 
-  get logger(): Logger {
-    return this.#ctx.logger
-  }
-
   /** Open segment files right now (bounded by maxOpenSegmentFiles). */
   get openSegmentFiles(): number {
     return this.#fds.openCount
@@ -216,6 +212,7 @@ export class LogManager {
 
   /** The log of a partition, created empty (in the log dir holding the fewest) if it does not exist. */
   createLog(topic: string, partition: number, opts: CreateLogOptions): Promise<PartitionLog> {
+    if (this.#closed) return Promise.reject(new LogClosedError('the log manager is closed'))
     const key = partitionDirName(topic, partition)
     const existing = this.#logs.get(key)
     if (existing) return Promise.resolve(existing)
