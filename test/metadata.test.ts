@@ -85,8 +85,8 @@ describe('Metadata', () => {
     expect((await ask(broker, 4, request(byName('b', 'b')))).topics.map((t) => t.name)).toEqual(['b'])
   })
 
-  it('reports unknown and invalid topic names without creating them', async () => {
-    broker = await startTestBroker()
+  it('reports unknown and invalid topic names without creating them when auto-creation is off', async () => {
+    broker = await startTestBroker({ config: { 'auto.create.topics.enable': 'false' } })
     const md = await ask(broker, 9, request(byName('missing', 'bad name!'), { allowAutoTopicCreation: true }))
     expect(md.topics.map((t) => [t.name, t.errorCode, t.partitions])).toEqual([
       ['missing', ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, []],

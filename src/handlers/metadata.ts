@@ -5,14 +5,17 @@
 // v12: topics may be requested by id.
 import type { Cluster } from '../cluster/cluster.js'
 import { INTERNAL_TOPICS, topicNameProblem } from '../cluster/topic-name.js'
+import { isTopicError } from '../cluster/topic-placement.js'
 import type { TopicInfo } from '../cluster/topic-registry.js'
-import { ErrorCode } from '../protocol/error-codes.js'
+import type { Logger } from '../log.js'
+import { ErrorCode, errorName } from '../protocol/error-codes.js'
 import { KafkaError } from '../protocol/kafka-error.js'
 import { Metadata } from '../protocol/generated/metadata.js'
 import type { MetadataRequest, MetadataResponseTopic } from '../protocol/generated/metadata.js'
 import { ZERO_UUID } from '../protocol/primitives/uuid.js'
 import { ALL_CLUSTER_OPERATIONS, ALL_TOPIC_OPERATIONS, OPERATIONS_NOT_REQUESTED } from './authorized-operations.js'
 import { defineHandler } from './handler.js'
+import type { RequestContext } from './handler.js'
 
 /** Every partition of a topic lives on this node at leader epoch 0 (one node, no elections). */
 const LEADER_EPOCH = 0
@@ -21,7 +24,7 @@ export const metadata = defineHandler({
   api: Metadata,
   minVersion: 0,
   maxVersion: 12,
-  handle: (req, ctx) => {
+  handle: async (req, ctx) => {
     const { cluster } = ctx.services
     const version = ctx.apiVersion
     const endpoint = cluster.endpointFor(ctx.connection.listenerName)
@@ -41,7 +44,7 @@ export const metadata = defineHandler({
       brokers: endpoint ? [{ nodeId: cluster.nodeId, host: endpoint.host, port: endpoint.port, rack: null }] : [],
       clusterId: cluster.clusterId,
       controllerId: cluster.controllerId,
-      topics: requestedTopics(req, version, cluster, describe),
+      topics: await requestedTopics(req, version, ctx, describe),
       clusterAuthorizedOperations: req.includeClusterAuthorizedOperations ? ALL_CLUSTER_OPERATIONS : OPERATIONS_NOT_REQUESTED,
     }
   },
@@ -56,15 +59,17 @@ export const metadata = defineHandler({
   }),
 })
 
-function requestedTopics(
+async function requestedTopics(
   req: MetadataRequest,
   version: number,
-  cluster: Cluster,
+  ctx: RequestContext,
   describe: (t: TopicInfo) => MetadataResponseTopic,
-): MetadataResponseTopic[] {
+): Promise<MetadataResponseTopic[]> {
+  const { cluster, config } = ctx.services
   const all = req.topics === null || (version === 0 && req.topics.length === 0)
   if (all) return [...cluster.topics.list()].map(describe)
   const answers = new Map<string, MetadataResponseTopic>()
+  const missing = new Set<string>()
   for (const { name, topicId } of req.topics ?? []) {
     if (version < 12 && (name === null || topicId !== ZERO_UUID)) {
       throw new KafkaError(ErrorCode.INVALID_REQUEST, `Metadata v${version} requests topics by name only`)
@@ -76,13 +81,33 @@ function requestedTopics(
     }
     const topic = cluster.topics.get(name)
     if (topic) answers.set(name, describe(topic))
+    else if (topicNameProblem(name)) answers.set(name, missingTopic(ErrorCode.INVALID_TOPIC_EXCEPTION, name, ZERO_UUID))
     else {
-      // Auto-creation comes with the topic-management issue; until then a missing topic is an error.
-      const error = topicNameProblem(name) ? ErrorCode.INVALID_TOPIC_EXCEPTION : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
-      answers.set(name, missingTopic(error, name, ZERO_UUID))
+      answers.set(name, missingTopic(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name, ZERO_UUID))
+      missing.add(name)
     }
   }
+  // v0-3 always allow auto-creation (the decoder says true); internal topics are the coordinators' to create.
+  const creatable = [...missing].filter((name) => !INTERNAL_TOPICS.has(name))
+  if (creatable.length > 0 && req.allowAutoTopicCreation && config.get('auto.create.topics.enable')) {
+    await autoCreate(cluster, creatable, ctx.log)
+  }
   return [...answers.values()]
+}
+
+/**
+ * Creates missing topics with num.partitions and default.replication.factor. The answer for them
+ * stays UNKNOWN_TOPIC_OR_PARTITION, as Kafka's KRaft brokers answer while the controller creates
+ * them; clients ask again and find them (Brook has created them by the time it answers).
+ */
+async function autoCreate(cluster: Cluster, names: readonly string[], log: Logger): Promise<void> {
+  const results = await cluster.admin.createTopics(names.map((name) => ({ name, numPartitions: -1, replicationFactor: -1 })))
+  results.forEach((r, i) => {
+    // Another request may have created it meanwhile; anything else (say default.replication.factor 3) is worth a line.
+    if (isTopicError(r) && r.errorCode !== ErrorCode.TOPIC_ALREADY_EXISTS) {
+      log.warn({ topic: names[i], error: errorName(r.errorCode), reason: r.errorMessage }, 'auto topic creation failed')
+    }
+  })
 }
 
 function describeTopic(cluster: Cluster, topic: TopicInfo, leaderError: number): Omit<MetadataResponseTopic, 'topicAuthorizedOperations'> {
