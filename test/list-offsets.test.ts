@@ -13,7 +13,6 @@ import type { ListOffsetsResponse } from '../src/protocol/generated/list-offsets
 import { uniqueName } from './helpers/index.js'
 import { startTestBroker } from './helpers/broker.js'
 import { RawClient } from './helpers/raw-client.js'
-import { createTopicWithLogs } from './helpers/topics.js'
 
 const run = promisify(execFile)
 
@@ -29,7 +28,7 @@ beforeAll(async () => {
   producer = kafka.producer()
   await Promise.all([admin.connect(), producer.connect()])
   topic = uniqueName('offsets')
-  await createTopicWithLogs(broker, topic, 2)
+  await broker.cluster.createTopic({ name: topic, partitions: 2 })
   for (const ts of [[1000, 3000], [2000], [3000, 1500]]) {
     await producer.send({ topic, acks: -1, messages: ts.map((t) => ({ partition: 0, value: String(t), timestamp: String(t) })) })
   }

@@ -11,7 +11,6 @@ import { CompressionType } from '../src/protocol/records/attributes.js'
 import { uniqueName } from './helpers/index.js'
 import { startTestBroker } from './helpers/broker.js'
 import { readPartition, readPartitionText } from './helpers/partition-records.js'
-import { createTopicWithLogs } from './helpers/topics.js'
 
 const run = promisify(execFile)
 
@@ -61,7 +60,7 @@ describe('kcat (librdkafka 2.0.2)', () => {
   ] as const) {
     it(`produces keys, values and headers with compression ${codec} (Produce v0 advertised keeps it on)`, async () => {
       const topic = uniqueName(`kcat-${codec}`)
-      await createTopicWithLogs(broker, topic, 2)
+      await broker.cluster.createTopic({ name: topic, partitions: 2 })
       const lines = Array.from({ length: 20 }, (_, i) => `key${i}:value-${i}`).join('\n')
       await runWithInput(
         'kcat',
@@ -95,7 +94,7 @@ print(json.dumps(out))
 describe('kafka-python 2.0.2', () => {
   it('produces with acks=all and gzip; the futures carry the offsets the broker gave', async () => {
     const topic = uniqueName('kafka-python')
-    await createTopicWithLogs(broker, topic, 2)
+    await broker.cluster.createTopic({ name: topic, partitions: 2 })
     const { stdout } = await run('/usr/bin/python3', ['-c', KAFKA_PYTHON, broker.bootstrap, topic, 'all', 'gzip'], { timeout: 30_000 })
     expect(JSON.parse(stdout)).toEqual(Array.from({ length: 10 }, (_, i) => [i % 2, Math.floor(i / 2)]))
     for (const p of [0, 1]) {
@@ -108,7 +107,7 @@ describe('kafka-python 2.0.2', () => {
 
   it('produces with acks=1, uncompressed', async () => {
     const topic = uniqueName('kafka-python-1')
-    await createTopicWithLogs(broker, topic, 2)
+    await broker.cluster.createTopic({ name: topic, partitions: 2 })
     const { stdout } = await run('/usr/bin/python3', ['-c', KAFKA_PYTHON, broker.bootstrap, topic, '1', 'none'], { timeout: 30_000 })
     expect(JSON.parse(stdout)).toEqual(Array.from({ length: 10 }, (_, i) => [i % 2, Math.floor(i / 2)]))
     expect((await textOf(topic, 0)).map((r) => r.value)).toEqual(['v0', 'v2', 'v4', 'v6', 'v8'])
@@ -131,7 +130,7 @@ print(json.dumps(reports))
 describe('confluent-kafka-python (librdkafka 2.0.2)', () => {
   it('produces lz4 batches (linked blocks, once lz4 is on) that land as sent', async () => {
     const topic = uniqueName('confluent')
-    await createTopicWithLogs(broker, topic, 1)
+    await broker.cluster.createTopic({ name: topic, partitions: 1 })
     const { stdout } = await run('/usr/bin/python3', ['-c', CONFLUENT, broker.bootstrap, topic], { timeout: 30_000 })
     expect(JSON.parse(stdout)).toEqual(Array.from({ length: 10 }, (_, i) => [null, i]))
     expect(await textOf(topic, 0)).toEqual(Array.from({ length: 10 }, (_, i) => ({ offset: i, key: `k${i}`, value: `v${i}`, headers: { i: String(i) } })))
@@ -142,7 +141,7 @@ describe('confluent-kafka-python (librdkafka 2.0.2)', () => {
 describe('@platformatic/kafka producer (flexible versions)', () => {
   it('produces keys, values and headers and reports the offsets', async () => {
     const topic = uniqueName('platformatic')
-    await createTopicWithLogs(broker, topic, 2)
+    await broker.cluster.createTopic({ name: topic, partitions: 2 })
     const producer = new Producer({ clientId: 'brook-test', bootstrapBrokers: [broker.bootstrap], serializers: stringSerializers })
     try {
       const result = await producer.send({

@@ -14,7 +14,6 @@ import { uniqueName } from './helpers/index.js'
 import { startTestBroker } from './helpers/broker.js'
 import { readPartitionText } from './helpers/partition-records.js'
 import { RawClient } from './helpers/raw-client.js'
-import { createTopicWithLogs } from './helpers/topics.js'
 
 let broker: Broker
 let client: RawClient
@@ -54,7 +53,7 @@ function summary(res: ProduceResponse): [number, number, bigint][] {
 
 async function topicWith(partitions: number, prefix = 'raw'): Promise<string> {
   const name = uniqueName(prefix)
-  await createTopicWithLogs(broker, name, partitions)
+  await broker.cluster.createTopic({ name, partitions })
   return name
 }
 
@@ -146,8 +145,7 @@ describe('topics and partitions', () => {
 
   it('a deleted topic: UNKNOWN_TOPIC_OR_PARTITION', async () => {
     const topic = await topicWith(1)
-    const info = await broker.cluster.topics.delete(topic)
-    await broker.replicas.removeLogs(info)
+    await broker.cluster.admin.deleteTopics([{ name: topic }])
     expect(summary(await produce([{ name: topic, partitionData: [{ index: 0, records: batch(['x']) }] }]))).toEqual([
       [0, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, -1n],
     ])
@@ -263,7 +261,7 @@ describe('versions and whole-request rules', () => {
 
   it('an internal topic: INVALID_TOPIC_EXCEPTION for clients, appended for Kafka’s admin client id', async () => {
     const name = '__transaction_state'
-    if (!broker.cluster.topics.get(name)) await createTopicWithLogs(broker, name, 1)
+    if (!broker.cluster.topics.get(name)) await broker.cluster.createTopic({ name, partitions: 1 })
     const before = (await readPartitionText(broker, name, 0)).length
     const denied = await produce([{ name, partitionData: [{ index: 0, records: batch(['x']) }] }])
     expect(summary(denied)).toEqual([[0, ErrorCode.INVALID_TOPIC_EXCEPTION, -1n]])

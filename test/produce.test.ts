@@ -9,7 +9,6 @@ import { eventually, uniqueName } from './helpers/index.js'
 import { startTestBroker } from './helpers/broker.js'
 import { readPartition, readPartitionText } from './helpers/partition-records.js'
 import { RawClient } from './helpers/raw-client.js'
-import { createTopicWithLogs } from './helpers/topics.js'
 
 let broker: Broker
 let kafka: Kafka
@@ -39,7 +38,7 @@ describe('ApiVersions', () => {
 describe('kafkajs producer', () => {
   it('appends keys, values and headers to the partitions asked for, acks=-1', async () => {
     const topic = uniqueName('produce-keys')
-    await createTopicWithLogs(broker, topic, 3)
+    await broker.cluster.createTopic({ name: topic, partitions: 3 })
     const result = await producer.send({
       topic,
       acks: -1,
@@ -72,7 +71,7 @@ describe('kafkajs producer', () => {
 
   it('continues offsets across sends and reports each base offset, acks=1', async () => {
     const topic = uniqueName('produce-acks1')
-    await createTopicWithLogs(broker, topic, 1)
+    await broker.cluster.createTopic({ name: topic, partitions: 1 })
     const bases: string[] = []
     for (let i = 0; i < 3; i++) {
       const [meta] = await producer.send({ topic, acks: 1, messages: [{ value: `a${i}` }, { value: `b${i}` }] })
@@ -86,14 +85,14 @@ describe('kafkajs producer', () => {
 
   it('gets no response with acks=0 and the records still land, in order', async () => {
     const topic = uniqueName('produce-acks0')
-    await createTopicWithLogs(broker, topic, 1)
+    await broker.cluster.createTopic({ name: topic, partitions: 1 })
     for (let i = 0; i < 5; i++) expect(await producer.send({ topic, acks: 0, messages: [{ value: `m${i}` }] })).toEqual([])
     await eventually(async () => expect((await readPartitionText(broker, topic, 0)).map((r) => r.value)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']))
   })
 
   it('stores a gzip batch as the producer compressed it', async () => {
     const topic = uniqueName('produce-gzip')
-    await createTopicWithLogs(broker, topic, 1)
+    await broker.cluster.createTopic({ name: topic, partitions: 1 })
     const messages = Array.from({ length: 50 }, (_, i) => ({ key: `key-${i}`, value: `value-${i}`.repeat(20), headers: { n: String(i) } }))
     await producer.send({ topic, acks: -1, compression: CompressionTypes.GZIP, messages })
     const batches = await readPartition(broker, topic, 0)
@@ -101,6 +100,32 @@ describe('kafkajs producer', () => {
     expect((await readPartitionText(broker, topic, 0)).map((r) => [r.offset, r.key, r.value, r.headers])).toEqual(
       messages.map((m, i) => [i, m.key, m.value, m.headers]),
     )
+  })
+
+  it('reports the append time on a LogAppendTime topic and stores it', async () => {
+    const topic = uniqueName('produce-lat')
+    await broker.cluster.createTopic({ name: topic, partitions: 1, configs: { 'message.timestamp.type': 'LogAppendTime' } })
+    const before = Date.now()
+    const [meta] = await producer.send({ topic, acks: -1, messages: [{ value: 'a', timestamp: '5' }, { value: 'b', timestamp: '6' }] })
+    const time = Number(meta!.logAppendTime)
+    expect(time).toBeGreaterThanOrEqual(before)
+    expect(time).toBeLessThanOrEqual(Date.now())
+    const [stored] = await readPartition(broker, topic, 0)
+    expect([stored!.timestampType, stored!.maxTimestamp, stored!.crcValid]).toEqual([1, time, true])
+    expect(stored!.records.map((r) => r.timestamp)).toEqual([time, time])
+  })
+
+  it('answers record errors from the topic config: a null key on a compacted topic', async () => {
+    const topic = uniqueName('produce-compact')
+    await broker.cluster.createTopic({ name: topic, partitions: 1, configs: { 'cleanup.policy': 'compact' } })
+    const p = kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 0 } })
+    await p.connect()
+    try {
+      await expect(p.send({ topic, messages: [{ key: 'k', value: 'kept?' }, { key: null, value: 'no key' }] })).rejects.toMatchObject({ type: 'INVALID_RECORD' })
+    } finally {
+      await p.disconnect()
+    }
+    expect(await readPartition(broker, topic, 0)).toEqual([])
   })
 
   it('answers UNKNOWN_TOPIC_OR_PARTITION for a topic that does not exist', async () => {

@@ -39,7 +39,14 @@ export const produce = defineHandler({
     const responses = rejection
       ? rejectedProduceResponses(req, rejection)
       : await appendRecords(
-          { topics: ctx.services.cluster.topics, replicas: ctx.services.replicas, apiVersion: ctx.apiVersion, clientId: ctx.clientId, log: ctx.log },
+          {
+            topics: ctx.services.cluster.topics,
+            replicas: ctx.services.replicas,
+            configs: ctx.services.topicConfigs,
+            apiVersion: ctx.apiVersion,
+            clientId: ctx.clientId,
+            log: ctx.log,
+          },
           req,
         )
     if (req.acks === 0) {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { replicaFixture, type ReplicaFixture } from '../../test/helpers/replica-fixture.js'
 import { ErrorCode } from '../protocol/error-codes.js'
 import type { PartitionProduceData, ProduceRequest } from '../protocol/generated/produce.js'
-import { TimestampType } from '../protocol/records/attributes.js'
+import { CompressionType, TimestampType } from '../protocol/records/attributes.js'
 import { buildBatch } from '../protocol/records/batch-builder.js'
 import { BatchHeader } from '../protocol/records/batch-header.js'
 import type { RecordInput } from '../protocol/records/record.js'
@@ -18,7 +18,7 @@ function records(...rs: Partial<RecordInput>[]): Buffer {
 }
 
 function append(f: ReplicaFixture, req: ProduceRequest, apiVersion = 11) {
-  return appendRecords({ topics: f.topics, replicas: f.replicas, apiVersion, clientId: 'test', log: f.log }, req)
+  return appendRecords({ topics: f.topics, replicas: f.replicas, configs: f.configs, apiVersion, clientId: 'test', log: f.log }, req)
 }
 
 async function stored(f: ReplicaFixture, topic: string, p = 0): Promise<BatchHeader[]> {
@@ -64,6 +64,15 @@ describe('appendRecords', () => {
     expect(time).toBeLessThanOrEqual(after)
     const [h] = await stored(f, 'lat')
     expect([h!.timestampType, h!.maxTimestamp, h!.crcMatches()]).toEqual([TimestampType.LogAppendTime, time, true])
+  })
+
+  it('recompresses to the topic’s compression.type and appends the new batch', async () => {
+    const f = await replicaFixture()
+    await f.createTopic('gz', 1, {}, { compressionType: 'gzip' })
+    const [topic] = await append(f, request([{ name: 'gz', partitionData: [{ index: 0, records: records({ value: Buffer.from('a') }, { value: Buffer.from('b') }) }] }]))
+    expect(topic!.partitionResponses[0]).toMatchObject({ errorCode: 0, baseOffset: 0n })
+    const [h] = await stored(f, 'gz')
+    expect([h!.compression, h!.lastOffset, h!.crcMatches()]).toEqual([CompressionType.Gzip, 1, true])
   })
 
   it('sends record errors with the error message and the log start offset', async () => {
@@ -132,7 +141,7 @@ describe('appendRecords', () => {
     const log = pino({ level: 'debug' }, { write: (l: string) => void lines.push(JSON.parse(l) as Record<string, unknown>) })
     const bad = records({})
     bad[bad.length - 1]! ^= 1
-    await appendRecords({ topics: f.topics, replicas: f.replicas, apiVersion: 11, clientId: null, log }, request([{ name: 't', partitionData: [{ index: 0, records: bad }] }]))
+    await appendRecords({ topics: f.topics, replicas: f.replicas, configs: f.configs, apiVersion: 11, clientId: null, log }, request([{ name: 't', partitionData: [{ index: 0, records: bad }] }]))
     expect(lines).toMatchObject([{ level: 20, topic: 't', partition: 0, errorCode: ErrorCode.CORRUPT_MESSAGE, msg: expect.stringMatching(/^Record is corrupt \(stored crc = \d+\) in topic partition t-0\.$/) }])
   })
 })

@@ -43,11 +43,13 @@ import { LEADER_EPOCH } from './leader-epoch.js'
 import { validateProduceRecords, type PartitionError } from './log-validator.js'
 import { frameProduceBatch } from './produce-framing.js'
 import type { ReplicaManager } from './replica-manager.js'
-import { topicValidatorConfig } from './topic-validator-config.js'
+import type { ValidatorConfig } from './validator-config.js'
 
 export interface AppendRecordsContext {
   readonly topics: TopicRegistry
   readonly replicas: ReplicaManager
+  /** Each topic's effective settings for the validator (the topic config table). */
+  readonly configs: { validatorConfig(topic: string): Readonly<ValidatorConfig> }
   readonly apiVersion: number
   readonly clientId: string | null
   /** The request's logger: partition errors are logged at debug with Kafka's wording. */
@@ -130,7 +132,7 @@ async function appendPartition(
   const validation = await validateProduceRecords({
     records: framed.batch,
     apiVersion: ctx.apiVersion,
-    config: topicValidatorConfig(log),
+    config: ctx.configs.validatorConfig(name),
     now: Date.now(),
     topicPartition: `${name}-${index}`,
   })
