@@ -47,7 +47,7 @@ export interface BrokerHandle {
   /** The first log dir: meta.properties, the topic registry and (later) the partitions live here. */
   readonly dataDir: string
   readonly logDirs: readonly string[]
-  /** Node id, cluster id and the topic registry (`createTopic` until CreateTopics is served). */
+  /** Node id, cluster id, the topic registry, and `createTopic` (the topic and its logs, configs validated). */
   readonly cluster: Cluster
   /** Stops the broker; removes the data dir if startBroker created it. Safe to call twice. */
   close(): Promise<void>
