@@ -135,7 +135,12 @@ export class TopicAdmin {
    * Raises a topic's partition count (CreatePartitions); `assignments` (one replica list per new
    * partition) may place them by hand. Returns null on success.
    */
-  createPartitions(name: string, count: number, assignments: readonly (readonly number[])[] | null, validateOnly = false): Promise<TopicError | null> {
+  createPartitions(
+    name: string,
+    count: number,
+    assignments: readonly (readonly number[])[] | null,
+    validateOnly = false,
+  ): Promise<TopicError | null> {
     return this.#serialized(async () => {
       const topic = this.#topics.get(name)
       if (!topic) return topicError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)

@@ -20,7 +20,9 @@ export const createTopics = defineHandler({
     const results = await ctx.services.cluster.admin.createTopics(unique, { validateOnly: req.validateOnly })
     const topics = unique.map((t, i) => answer(t.name, results[i]!))
     // As Kafka's ControllerApis: one answer per duplicated name, after the others.
-    for (const name of duplicates) topics.push(failed(name, { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Duplicate topic name.' }))
+    for (const name of duplicates) {
+      topics.push(failed(name, { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Duplicate topic name.' }))
+    }
     return { throttleTimeMs: 0, topics }
   },
   errorResponse: (req, errorCode) => ({

@@ -14,7 +14,10 @@ export const deleteRecords = defineHandler({
       req.topics.map(async (t) => ({
         name: t.name,
         partitions: await Promise.all(
-          t.partitions.map(async (p) => ({ partitionIndex: p.partitionIndex, ...(await deleteRecordsBefore(deletion, t.name, p.partitionIndex, p.offset)) })),
+          t.partitions.map(async (p) => ({
+            partitionIndex: p.partitionIndex,
+            ...(await deleteRecordsBefore(deletion, t.name, p.partitionIndex, p.offset)),
+          })),
         ),
       })),
     )

@@ -23,7 +23,9 @@ export const deleteTopics = defineHandler({
     }
     const { refs, rejected } = sortOut(requested(req, ctx.apiVersion), cluster.topics)
     const deleted = await cluster.admin.deleteTopics(refs)
-    const responses = deleted.map(({ name, topicId, error }) => result(name, topicId, error?.errorCode ?? ErrorCode.NONE, error?.errorMessage ?? null))
+    const responses = deleted.map(({ name, topicId, error }) =>
+      result(name, topicId, error?.errorCode ?? ErrorCode.NONE, error?.errorMessage ?? null),
+    )
     return { throttleTimeMs: 0, responses: [...rejected, ...responses] }
   },
   // As Kafka's DeleteTopicsRequest.getErrorResponse: every topic asked for carries the code.
@@ -41,7 +43,10 @@ function requested(req: DeleteTopicsRequest, version: number): DeleteTopicState[
  * Kafka's ControllerApis.deleteTopics checks on the request's shape: a topic named by both name and
  * id, by neither, twice, or by a name whose id was given as well is refused with INVALID_REQUEST.
  */
-function sortOut(topics: readonly DeleteTopicState[], registry: TopicRegistry): { refs: TopicRef[]; rejected: DeletableTopicResult[] } {
+function sortOut(
+  topics: readonly DeleteTopicState[],
+  registry: TopicRegistry,
+): { refs: TopicRef[]; rejected: DeletableTopicResult[] } {
   const rejected: DeletableTopicResult[] = []
   const names = new Map<string, number>()
   const ids = new Map<string, number>()
