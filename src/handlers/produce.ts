@@ -12,6 +12,7 @@ import { ErrorCode, errorName } from '../protocol/error-codes.js'
 import { Produce } from '../protocol/generated/produce.js'
 import type { TopicProduceResponse } from '../protocol/generated/produce.js'
 import { appendRecords, hasPartitionErrors } from '../replica/append-records.js'
+import { takeAppendTurn } from '../replica/append-turns.js'
 import { produceRequestRejection, rejectedProduceResponses } from '../replica/produce-request-checks.js'
 import { defineHandler } from './handler.js'
 
@@ -48,6 +49,7 @@ export const produce = defineHandler({
             log: ctx.log,
           },
           req,
+          takeAppendTurn(ctx.connection),
         )
     if (req.acks === 0) {
       if (hasPartitionErrors(responses)) throw new ProduceWithoutAcksFailedError(`acks=0 produce failed: ${failures(responses)}`)

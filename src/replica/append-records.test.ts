@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { pino } from 'pino'
 import { describe, expect, it } from 'vitest'
 import { replicaFixture, type ReplicaFixture } from '../../test/helpers/replica-fixture.js'
@@ -5,9 +6,11 @@ import { ErrorCode } from '../protocol/error-codes.js'
 import type { PartitionProduceData, ProduceRequest } from '../protocol/generated/produce.js'
 import { CompressionType, TimestampType } from '../protocol/records/attributes.js'
 import { buildBatch } from '../protocol/records/batch-builder.js'
+import { compressSync } from '../protocol/records/compression/index.js'
 import { BatchHeader } from '../protocol/records/batch-header.js'
 import type { RecordInput } from '../protocol/records/record.js'
 import { appendRecords, hasPartitionErrors } from './append-records.js'
+import { takeAppendTurn } from './append-turns.js'
 
 function request(topicData: { name: string; partitionData: PartitionProduceData[] }[], acks = -1): ProduceRequest {
   return { transactionalId: null, acks, timeoutMs: 1000, topicData }
@@ -17,8 +20,8 @@ function records(...rs: Partial<RecordInput>[]): Buffer {
   return buildBatch(rs.map((r) => ({ timestamp: Date.now(), key: Buffer.from('k'), value: Buffer.from('v'), ...r })))
 }
 
-function append(f: ReplicaFixture, req: ProduceRequest, apiVersion = 11) {
-  return appendRecords({ topics: f.topics, replicas: f.replicas, configs: f.configs, apiVersion, clientId: 'test', log: f.log }, req)
+function append(f: ReplicaFixture, req: ProduceRequest, connection: object = {}, apiVersion = 11) {
+  return appendRecords({ topics: f.topics, replicas: f.replicas, configs: f.configs, apiVersion, clientId: 'test', log: f.log }, req, takeAppendTurn(connection))
 }
 
 async function stored(f: ReplicaFixture, topic: string, p = 0): Promise<BatchHeader[]> {
@@ -134,6 +137,26 @@ describe('appendRecords', () => {
     expect(f.partition('a', 0).logEndOffset).toBe(1)
   })
 
+  it('appends pipelined requests of one connection in request order, however long each validation takes', async () => {
+    const f = await replicaFixture()
+    // Compaction makes the validator read the records: the big (incompressible) gzip batch decompresses off the main thread.
+    await f.createTopic('c', 1, { cleanupPolicy: ['compact'] })
+    const big = buildBatch(
+      Array.from({ length: 200 }, (_, i) => ({ timestamp: Date.now(), key: Buffer.from(`k${i}`), value: randomBytes(1024) })),
+      { compression: CompressionType.Gzip, compress: (type, data) => compressSync(type, data) },
+    )
+    const conn = {}
+    const slow = append(f, request([{ name: 'c', partitionData: [{ index: 0, records: big }] }]), conn)
+    const fast = append(f, request([{ name: 'c', partitionData: [{ index: 0, records: records({}) }] }]), conn)
+    const [[s], [q]] = await Promise.all([slow, fast])
+    expect([s!.partitionResponses[0]!.baseOffset, q!.partitionResponses[0]!.baseOffset]).toEqual([0n, 200n])
+    // Another connection does not wait for this one.
+    const other = append(f, request([{ name: 'c', partitionData: [{ index: 0, records: big }] }]), conn)
+    const elsewhere = append(f, request([{ name: 'c', partitionData: [{ index: 0, records: records({}) }] }]), {})
+    const [[o], [e]] = await Promise.all([other, elsewhere])
+    expect([o!.partitionResponses[0]!.baseOffset, e!.partitionResponses[0]!.baseOffset]).toEqual([202n, 201n])
+  })
+
   it('logs a partition error at debug with Kafka’s wording', async () => {
     const f = await replicaFixture()
     await f.createTopic('t', 1)
@@ -141,7 +164,7 @@ describe('appendRecords', () => {
     const log = pino({ level: 'debug' }, { write: (l: string) => void lines.push(JSON.parse(l) as Record<string, unknown>) })
     const bad = records({})
     bad[bad.length - 1]! ^= 1
-    await appendRecords({ topics: f.topics, replicas: f.replicas, configs: f.configs, apiVersion: 11, clientId: null, log }, request([{ name: 't', partitionData: [{ index: 0, records: bad }] }]))
+    await appendRecords({ topics: f.topics, replicas: f.replicas, configs: f.configs, apiVersion: 11, clientId: null, log }, request([{ name: 't', partitionData: [{ index: 0, records: bad }] }]), takeAppendTurn({}))
     expect(lines).toMatchObject([{ level: 20, topic: 't', partition: 0, errorCode: ErrorCode.CORRUPT_MESSAGE, msg: expect.stringMatching(/^Record is corrupt \(stored crc = \d+\) in topic partition t-0\.$/) }])
   })
 })

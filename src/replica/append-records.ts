@@ -2,7 +2,7 @@
  * Appends a Produce request's partitions to their logs: Kafka's ReplicaManager.appendRecords,
  * with the per-partition checks KafkaApis makes before it, in Kafka's order and with Kafka's
  * answers. Partitions are validated and appended concurrently, each on its own: one partition's
- * error never touches another's. Records stay bytes: the validator reads the batch header in
+ * error never touches another's. Pipelined requests of one connection append in request order. Records stay bytes: the validator reads the batch header in
  * place and the log writes the request's own memory.
  *
  * Per partition, in order:
@@ -39,6 +39,7 @@ import { TRANSACTIONAL_BIT } from '../protocol/records/attributes.js'
 import type { AppendOptions } from '../storage/partition-log-types.js'
 import { LogClosedError } from '../storage/partition-log-types.js'
 import type { PartitionLog } from '../storage/partition-log.js'
+import type { AppendTurn } from './append-turns.js'
 import { LEADER_EPOCH } from './leader-epoch.js'
 import { validateProduceRecords, type PartitionError } from './log-validator.js'
 import { frameProduceBatch } from './produce-framing.js'
@@ -96,26 +97,53 @@ function partitionsByTopic(request: ProduceRequest): Map<string, Map<number, Buf
   return byTopic
 }
 
-/** Appends every partition of `request` (already past produceRequestRejection) and answers each. */
-export function appendRecords(ctx: AppendRecordsContext, request: ProduceRequest): Promise<TopicProduceResponse[]> {
-  const topics: Promise<TopicProduceResponse>[] = []
-  for (const [name, partitions] of partitionsByTopic(request)) {
-    const topic = ctx.topics.get(name)
-    const answers: Promise<PartitionProduceResponse>[] = []
-    for (const [index, records] of partitions) answers.push(appendPartition(ctx, request.acks, topic, name, index, records))
-    topics.push(Promise.all(answers).then((partitionResponses) => ({ name, partitionResponses })))
-  }
-  return Promise.all(topics)
+/** A partition that passed every check: the validated bytes and the log to append them to. */
+interface ReadyAppend {
+  index: number
+  log: PartitionLog
+  records: Buffer
+  logAppendTime: number
 }
 
-async function appendPartition(
+/**
+ * Appends every partition of `request` (already past produceRequestRejection) and answers each.
+ * Partitions are checked and validated concurrently; their appends start together once `turn`
+ * comes (append-turns.ts), in request order.
+ */
+export async function appendRecords(ctx: AppendRecordsContext, request: ProduceRequest, turn: AppendTurn): Promise<TopicProduceResponse[]> {
+  const responses: TopicProduceResponse[] = []
+  const topicOf: number[] = []
+  const checks: Promise<ReadyAppend | PartitionProduceResponse>[] = []
+  for (const [name, partitions] of partitionsByTopic(request)) {
+    const topic = ctx.topics.get(name)
+    for (const [index, records] of partitions) {
+      topicOf.push(responses.length)
+      checks.push(preparePartition(ctx, request.acks, topic, name, index, records))
+    }
+    responses.push({ name, partitionResponses: [] })
+  }
+  let answers: (Promise<PartitionProduceResponse> | PartitionProduceResponse)[]
+  try {
+    const checked = await Promise.all(checks)
+    if (turn.ready !== null) await turn.ready
+    answers = checked.map((c) => ('log' in c ? append(ctx, c) : c))
+  } finally {
+    turn.release()
+  }
+  const settled = await Promise.all(answers)
+  for (let i = 0; i < settled.length; i++) responses[topicOf[i]!]!.partitionResponses.push(settled[i]!)
+  return responses
+}
+
+/** Checks 1-8 of the module comment: the partition's answer, or what to append. */
+async function preparePartition(
   ctx: AppendRecordsContext,
   acks: number,
   topic: TopicInfo | undefined,
   name: string,
   index: number,
   records: Buffer | null,
-): Promise<PartitionProduceResponse> {
+): Promise<ReadyAppend | PartitionProduceResponse> {
   if (topic === undefined || index < 0 || index >= topic.partitions) return failed(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
   const framed = frameProduceBatch(records, ctx.apiVersion)
   if (!framed.ok) {
@@ -149,13 +177,15 @@ async function appendPartition(
       `Brook keeps no state for producer id ${batch.producerId}: idempotent producers are not supported yet (set enable.idempotence=false)`,
     )
   }
-  return append(ctx, log, index, batch.records, batch.logAppendTime)
+  return { index, log, records: batch.records, logAppendTime: batch.logAppendTime }
 }
 
-async function append(ctx: AppendRecordsContext, log: PartitionLog, index: number, records: Buffer, logAppendTime: number): Promise<PartitionProduceResponse> {
+/** Step 9. The log assigns the offsets when called, before this function first awaits. */
+async function append(ctx: AppendRecordsContext, ready: ReadyAppend): Promise<PartitionProduceResponse> {
+  const { index, log, logAppendTime } = ready
   try {
     const opts = logAppendTime >= 0 ? { leaderEpoch: LEADER_EPOCH, logAppendTime } : STAMP_EPOCH
-    const r = await log.append(records, opts)
+    const r = await log.append(ready.records, opts)
     return {
       index,
       errorCode: ErrorCode.NONE,
