@@ -170,3 +170,40 @@ describe('kafka-python KafkaAdminClient', () => {
     expect(broker.cluster.topics.get(`${name}-gone`)).toBeUndefined()
   })
 })
+
+// librdkafka through Debian's python3-confluent-kafka (CreateTopics v4, DeleteTopics v4, CreatePartitions v1).
+const CONFLUENT = `
+import json, sys
+from confluent_kafka.admin import AdminClient, NewTopic, NewPartitions
+admin = AdminClient({'bootstrap.servers': sys.argv[1]})
+name = sys.argv[2]
+def outcome(futures):
+    out = {}
+    for key, f in futures.items():
+        try:
+            f.result()
+            out[key] = 'ok'
+        except Exception as e:
+            out[key] = e.args[0].name()
+    return out
+print(json.dumps([
+    outcome(admin.create_topics([NewTopic(name, 2, 1, config={'segment.ms': '60000'}), NewTopic(name + '-rf3', 1, 3)])),
+    outcome(admin.create_topics([NewTopic(name + '-dry', 1, 1)], validate_only=True)),
+    outcome(admin.create_partitions([NewPartitions(name, 3)])),
+    outcome(admin.delete_topics([name + '-dry'])),
+]))
+`
+
+describe('librdkafka AdminClient (python3-confluent-kafka)', () => {
+  it('creates, validates, grows and deletes topics with the error codes librdkafka names', async () => {
+    const name = uniqueName('rdk-admin')
+    const { stdout } = await run('/usr/bin/python3', ['-c', CONFLUENT, broker.bootstrap, name], { timeout: 60_000 })
+    expect(JSON.parse(stdout)).toEqual([
+      { [name]: 'ok', [`${name}-rf3`]: 'INVALID_REPLICATION_FACTOR' },
+      { [`${name}-dry`]: 'ok' },
+      { [name]: 'ok' },
+      { [`${name}-dry`]: 'UNKNOWN_TOPIC_OR_PART' },
+    ])
+    expect(broker.cluster.topics.get(name)).toMatchObject({ partitions: 3, configs: { 'segment.ms': '60000' } })
+  })
+})
