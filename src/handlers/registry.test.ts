@@ -31,7 +31,18 @@ describe('handler registry', () => {
     expect(() => new HandlerRegistry([heartbeat(0, 4), heartbeat(1, 4)])).toThrow('two handlers for Heartbeat')
   })
 
-  it('serves ApiVersions and Metadata in this issue', () => {
-    expect(brokerHandlers.map((h) => h.name).sort()).toEqual(['ApiVersions', 'Metadata'])
+  it('advertises the ranges the issues call for, and nothing else', () => {
+    const served = Object.fromEntries(brokerHandlers.map((h) => [h.name, `${h.minVersion}-${h.maxVersion}`]))
+    expect(served).toEqual({
+      ApiVersions: '0-3',
+      Metadata: '0-12',
+      Produce: '0-11',
+      Fetch: '4-16',
+      ListOffsets: '1-8',
+      CreateTopics: '2-7',
+      DeleteTopics: '1-6',
+      CreatePartitions: '0-3',
+      DeleteRecords: '0-2',
+    })
   })
 })
