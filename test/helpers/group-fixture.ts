@@ -73,7 +73,7 @@ export interface GroupFixture {
   readonly coordinator: GroupCoordinator
   readonly config: GroupCoordinatorConfig
   /** A second coordinator that loads everything written so far, as a broker restart would. */
-  restart(): Promise<GroupCoordinator>
+  restart(config?: Partial<GroupCoordinatorConfig>): Promise<GroupCoordinator>
 }
 
 export const TEST_PARTITIONS = 4
@@ -84,9 +84,9 @@ export async function groupFixture(
   const clock = new ManualClock()
   const groupLog = new MemoryGroupLog()
   const topics: TopicCounts = options.topics ?? { orders: 3, payments: 2 }
-  const make = (): GroupCoordinator =>
+  const make = (config?: Partial<GroupCoordinatorConfig>): GroupCoordinator =>
     new GroupCoordinator({
-      config: { initialRebalanceDelayMs: 0, offsetsTopicPartitions: TEST_PARTITIONS, ...options.config },
+      config: { initialRebalanceDelayMs: 0, offsetsTopicPartitions: TEST_PARTITIONS, ...options.config, ...config },
       clock,
       scheduler: clock,
       log: pino({ level: 'silent' }),
@@ -102,8 +102,9 @@ export async function groupFixture(
     groupLog,
     coordinator,
     config: coordinator.config,
-    async restart() {
-      const next = make()
+    async restart(config) {
+      coordinator.close()
+      const next = make(config)
       for (let p = 0; p < TEST_PARTITIONS; p++) await next.loadPartition(p, [...groupLog.records(p)])
       return next
     },
