@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { decodeRecord } from './records.js'
-import { commitRequest, groupFixture, joinDynamic, subscription, syncRequest } from '../../../test/helpers/group-fixture.js'
+import { commitRequest, groupFixture, joinDynamic, subscription, syncRequest, TEST_PARTITIONS } from '../../../test/helpers/group-fixture.js'
+import { partitionForGroup } from './partition-for-group.js'
+import type { GroupLogRecord } from './records.js'
 
 const G = 'expiring-group'
 const RETENTION = 60_000
@@ -95,5 +97,28 @@ describe('offsets.retention.minutes', () => {
     expect(coordinator.groupState(G)).toBe('Empty')
     await clock.advance(1)
     expect(coordinator.groupState(G)).toBeUndefined()
+  })
+
+  it('leaves partitions that are still being replayed alone', async () => {
+    const f = await groupFixture({ config })
+    await f.coordinator.commitOffsets(commitRequest(G, [{ topic: 'orders', partition: 0, offset: 1n }]), 8)
+    const records = f.groupLog.all()
+    const written = records.length
+    const next = await f.restart()
+    for (let p = 0; p < TEST_PARTITIONS; p++) next.unloadPartition(p)
+    let finish!: () => void
+    const gate = new Promise<void>((resolve) => (finish = resolve))
+    async function* halfway(): AsyncGenerator<GroupLogRecord> {
+      yield* records
+      await gate
+    }
+    const partition = partitionForGroup(G, TEST_PARTITIONS)
+    const loading = next.loadPartition(partition, halfway())
+    await f.clock.advance(2 * RETENTION)
+    expect(f.groupLog.all()).toHaveLength(written)
+    finish()
+    await loading
+    await next.expireOffsets()
+    expect(f.groupLog.all().length).toBeGreaterThan(written)
   })
 })

@@ -26,13 +26,17 @@ function retentionStart(group: ClassicGroup): ((offset: OffsetAndMetadata) => nu
   return null
 }
 
-/** One pass over every loaded group. Resolves when the tombstones are written. */
-export async function expireOffsets(ctx: CoordinatorContext): Promise<void> {
+/**
+ * One pass over the groups of loaded partitions (a partition still being replayed holds partial
+ * state, which must not be expired). Resolves when the tombstones are written.
+ */
+export async function expireOffsets(ctx: CoordinatorContext, isLoaded: (groupId: string) => boolean): Promise<void> {
   const now = ctx.now()
   const retentionMs = ctx.config.offsetsRetentionMs
   const writes: Promise<void>[] = []
   for (const group of [...ctx.groups.values()]) {
     const { groupId } = group
+    if (!isLoaded(groupId)) continue
     const start = retentionStart(group)
     if (start === null) continue
     const expired: RemovedOffset[] = []

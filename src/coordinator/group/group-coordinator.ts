@@ -84,7 +84,7 @@ export class GroupCoordinator {
       write: (groupId, records) => this.#appends.append(partitionFor(groupId), records),
       written: (groupId) => this.#appends.idle(partitionFor(groupId)),
     }
-    this.#stopExpiration = options.scheduler.every(config.offsetsRetentionCheckIntervalMs, () => expireOffsets(this.#ctx))
+    this.#stopExpiration = options.scheduler.every(config.offsetsRetentionCheckIntervalMs, () => this.expireOffsets())
   }
 
   /** The __consumer_offsets partition that holds the group (FindCoordinator answers with its leader). */
@@ -215,7 +215,7 @@ export class GroupCoordinator {
 
   /** Runs the offsets retention check now (it also runs every offsets.retention.check.interval.ms). */
   expireOffsets(): Promise<void> {
-    return expireOffsets(this.#ctx)
+    return expireOffsets(this.#ctx, (groupId) => this.#partitions.get(this.partitionFor(groupId)) === 'loaded')
   }
 
   /** The group's state, for tests and tools; undefined when the group does not exist here. */
