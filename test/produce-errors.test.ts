@@ -177,6 +177,12 @@ describe('acks', () => {
     expect([await values(topic, 0), await values(topic, 1)]).toEqual([[], []])
   })
 
+  it('acks=-1 on a topic asking min.insync.replicas=2: appended (Kafka 4.0 caps it at the replication factor, 1)', async () => {
+    const topic = uniqueName('misr')
+    await broker.cluster.createTopic({ name: topic, partitions: 1, configs: { 'min.insync.replicas': '2' } })
+    expect(summary(await produce([{ name: topic, partitionData: [{ index: 0, records: batch(['x']) }] }], { acks: -1 }))).toEqual([[0, ErrorCode.NONE, 0n]])
+  })
+
   it('acks=0: no response, and the next response on the connection is the next request’s', async () => {
     const topic = await topicWith(1)
     const c = await RawClient.connect(broker.bootstrap)
