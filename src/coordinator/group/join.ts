@@ -248,7 +248,7 @@ function replaceStaticMember(join: Join, groupInstanceId: string, oldMemberId: s
       }
       answer({ ...currentGeneration(group, UNKNOWN_MEMBER_ID, false), leader: currentLeader ?? '', errorCode })
     },
-  )
+  ).catch((err: unknown) => ctx.log.error({ groupId: group.groupId, groupInstanceId, err }, 'failed to complete the static member rejoin'))
 }
 
 function currentGeneration(group: ClassicGroup, memberId: string, withMembers: boolean): JoinGroupResponse {

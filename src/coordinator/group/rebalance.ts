@@ -241,5 +241,5 @@ export function storeAssignment(ctx: CoordinatorContext, group: ClassicGroup, as
       resetAndPropagateAssignmentWithError(ctx, group, errorCode)
       maybePrepareRebalanceOrCompleteJoin(ctx, group, `error ${errorCode} storing the group assignment`)
     },
-  )
+  ).catch((err: unknown) => ctx.log.error({ groupId: group.groupId, err }, 'failed to complete the group assignment'))
 }
