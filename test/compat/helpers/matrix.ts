@@ -1,0 +1,124 @@
+/**
+ * The producer × codec × consumer matrix. One producer run sends the workload once per codec
+ * (one topic each, three partitions); each consumer then reads all those topics in one run, and
+ * every (codec, consumer) cell is its own test comparing exact partitions, offsets, keys, values,
+ * headers and timestamps.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Broker } from '../../../src/broker.js'
+import { startTestBroker } from '../../helpers/broker.js'
+import { uniqueName } from '../../helpers/index.js'
+import { readPartitionText } from '../../helpers/partition-records.js'
+import type { ConsumerClient } from './consumers.js'
+import type { ProduceJob, ProducerClient } from './producers.js'
+import { CODEC_ID, PARTITIONS, comparable, expectedRecords, storedCodecs, workload } from './records.js'
+import type { Delivery, OutRecord, SeenRecord } from './records.js'
+
+interface Window {
+  start: number
+  end: number
+}
+
+/** A broker for the calling test file (port 0, temp data dir), closed when the file ends. */
+export function useBroker(config: Readonly<Record<string, string>> = {}): () => Broker {
+  let broker: Broker | undefined
+  beforeAll(async () => {
+    broker = await startTestBroker({ config })
+  })
+  afterAll(() => broker?.close())
+  return () => {
+    if (!broker) throw new Error('broker not started')
+    return broker
+  }
+}
+
+/** Memoizes one read per consumer, shared by that consumer's cells. */
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | undefined
+  return () => (p ??= make())
+}
+
+export function describeProducerMatrix(broker: () => Broker, producer: ProducerClient, consumers: readonly ConsumerClient[]): void {
+  describe(`${producer.name} producer`, () => {
+    const jobs: ProduceJob[] = producer.codecs.map((codec) => ({
+      topic: uniqueName(`compat-${producer.name}-${codec}`),
+      codec,
+      records: workload(producer.name, codec, { timestamps: producer.setsTimestamps }),
+    }))
+    let deliveries: Delivery[] | undefined
+    const window: Window = { start: 0, end: 0 }
+
+    beforeAll(async () => {
+      for (const job of jobs) await broker().cluster.createTopic({ name: job.topic, partitions: PARTITIONS })
+      window.start = Date.now()
+      deliveries = await producer.produce(broker().bootstrap, jobs)
+      window.end = Date.now()
+    }, 60_000)
+
+    for (const job of jobs) {
+      const stored = producer.sends(job.codec)
+      const expected = expectedRecords(job.topic, job.records)
+
+      it(`${job.codec}: the log holds the records exactly, in ${stored} batches`, async () => {
+        expect(await storedCodecs(broker(), job.topic)).toEqual(new Set([CODEC_ID[stored]]))
+        const fromLog = []
+        for (let p = 0; p < PARTITIONS; p++) {
+          for (const r of await readPartitionText(broker(), job.topic, p)) {
+            fromLog.push({ topic: job.topic, partition: p, offset: r.offset, key: r.key, value: r.value ?? '', headers: Object.entries(r.headers).map(([k, v]) => [k, v ?? ''] as const) })
+          }
+        }
+        expect(comparable(fromLog)).toEqual(comparable(expected))
+      })
+
+      if (producer.reportsDeliveries) {
+        it(`${job.codec}: delivery reports give every record its partition and offset`, () => {
+          const first = jobs.slice(0, jobs.indexOf(job)).reduce((n, j) => n + j.records.length, 0)
+          const mine = deliveries?.slice(first, first + job.records.length)
+          const next = new Map<number, number>()
+          const want = job.records.map((r) => {
+            const offset = next.get(r.partition) ?? 0
+            next.set(r.partition, offset + 1)
+            return { topic: job.topic, partition: r.partition, offset }
+          })
+          expect(mine).toEqual(want)
+        })
+      }
+    }
+
+    const reads = consumers.map((consumer) => {
+      const readable = jobs.filter((j) => consumer.canDecode(producer.sends(j.codec), producer.name))
+      return { consumer, readable, read: once(() => consumer.read(broker().bootstrap, readable.map((j) => j.topic))) }
+    })
+    // Every consumer starts reading as soon as the records are in; each cell awaits its own column.
+    beforeAll(() => {
+      for (const { read } of reads) read().catch(() => {})
+    })
+
+    for (const { consumer, readable, read } of reads) {
+      for (const job of readable) {
+        it(`${job.codec} → ${consumer.name}`, async () => {
+          const got = (await read()).filter((r) => r.topic === job.topic)
+          expect(comparable(got)).toEqual(comparable(expectedRecords(job.topic, job.records)))
+          expect(timestampsOf(got, job.records, window)).toEqual(expectedTimestamps(job.topic, job.records))
+        })
+      }
+    }
+  })
+}
+
+/** Each record's timestamp type and value; a client-clock CreateTime only has to fall in the produce window. */
+function timestampsOf(records: readonly SeenRecord[], sent: readonly OutRecord[], window: Window) {
+  const byPartition = (p: number) => sent.filter((r) => r.partition === p)
+  return [...records]
+    .sort((a, b) => a.partition - b.partition || a.offset - b.offset)
+    .map((r) => {
+      const set = byPartition(r.partition)[r.offset]?.timestamp
+      const ts = set === undefined && r.timestamp >= window.start && r.timestamp <= window.end ? 'in produce window' : r.timestamp
+      return `${r.partition}/${r.offset} ${r.timestampType} ${ts}`
+    })
+}
+
+function expectedTimestamps(topic: string, sent: readonly OutRecord[]): string[] {
+  const byPartition = (p: number) => sent.filter((r) => r.partition === p)
+  return expectedRecords(topic, sent).map((e) => `${e.partition}/${e.offset} create ${byPartition(e.partition)[e.offset]!.timestamp ?? 'in produce window'}`)
+}

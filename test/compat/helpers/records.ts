@@ -1,0 +1,132 @@
+/**
+ * The compatibility suite's record model: what a producer is asked to send (`OutRecord`), what a
+ * consumer reports (`SeenRecord`), the workload every producer sends, and the comparison that
+ * turns both into the same shape (large values become length + digest so a mismatch stays readable).
+ */
+import { createHash } from 'node:crypto'
+import type { Broker } from '../../../src/broker.js'
+import { readPartition } from '../../helpers/partition-records.js'
+
+export const CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const
+export type Codec = (typeof CODECS)[number]
+
+/** Compression type ids of the batch attributes, by codec name. */
+export const CODEC_ID: Readonly<Record<Codec, number>> = { none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 }
+
+export type Header = readonly [key: string, value: string]
+
+/** A record a producer is told to send, to an explicit partition. */
+export interface OutRecord {
+  readonly partition: number
+  readonly key: string | null
+  readonly value: string
+  readonly headers: readonly Header[]
+  /** CreateTime to set; producers that cannot set one (kcat) leave the client's clock. */
+  readonly timestamp?: number
+}
+
+export type TimestampKind = 'create' | 'log-append'
+
+/** A record as a consumer reports it. */
+export interface SeenRecord {
+  readonly topic: string
+  readonly partition: number
+  readonly offset: number
+  readonly key: string | null
+  readonly value: string
+  readonly headers: readonly Header[]
+  readonly timestamp: number
+  readonly timestampType: TimestampKind
+}
+
+/** Where the broker put a record, as the producer's delivery report says. */
+export interface Delivery {
+  readonly topic: string
+  readonly partition: number
+  readonly offset: number
+}
+
+export const PARTITIONS = 3
+const PER_PARTITION = 8
+/** CreateTime the workload's records carry, far from the broker's clock so a rewrite shows. */
+export const BASE_TIMESTAMP = 1_600_000_000_000
+
+/**
+ * Headers depend on the partition only, because kcat sets one header list per invocation:
+ * two headers (one non-ASCII) on partition 0, none on 1, one on 2.
+ */
+export function headersFor(client: string, codec: Codec, partition: number): Header[] {
+  if (partition === 0) return [['client', client], ['trace', `p0-ü-${codec}`]]
+  return partition === 2 ? [['codec', codec]] : []
+}
+
+/**
+ * Records for every partition, interleaved: keys null for every third record, one non-ASCII key,
+ * values growing so compressed batches hold real data. No ':' or newline (kcat's delimiters).
+ */
+export function workload(client: string, codec: Codec, options: { timestamps?: boolean } = {}): OutRecord[] {
+  const out: OutRecord[] = []
+  for (let i = 0; i < PER_PARTITION; i++) {
+    for (let p = 0; p < PARTITIONS; p++) {
+      const key = i % 3 === 1 ? null : i === 2 ? `ключ-${p}-€` : `k-${p}-${i}`
+      const value = `${client}/${codec}/p${p}/r${i} ${'payload-'.repeat(i * 5)}`
+      const base = { partition: p, key, value, headers: headersFor(client, codec, p) }
+      out.push(options.timestamps ? { ...base, timestamp: BASE_TIMESTAMP + p * 1000 + i } : base)
+    }
+  }
+  return out
+}
+
+/** ~`size` bytes of deterministic, moderately compressible text (a xorshift over a small alphabet). */
+export function largeValue(seed: number, size: number): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .-_'
+  let x = seed * 2654435761 + 1
+  const chars = new Array<string>(size)
+  for (let i = 0; i < size; i++) {
+    x ^= x << 13
+    x ^= x >>> 17
+    x ^= x << 5
+    chars[i] = alphabet[(x >>> 0) % (i % 7 === 0 ? alphabet.length : 16)]!
+  }
+  return chars.join('')
+}
+
+/** The records a consumer must see for `sent` on `topic`: offsets count up per partition in send order. */
+export function expectedRecords(topic: string, sent: readonly OutRecord[]): Omit<SeenRecord, 'timestamp' | 'timestampType'>[] {
+  const next = new Map<number, number>()
+  const out = sent.map((r) => {
+    const offset = next.get(r.partition) ?? 0
+    next.set(r.partition, offset + 1)
+    return { topic, partition: r.partition, offset, key: r.key, value: r.value, headers: r.headers }
+  })
+  return sortRecords(out)
+}
+
+/** A long value as its length and digest: a failing comparison then prints lines, not megabytes. */
+export function shortValue(value: string): string {
+  if (value.length <= 200) return value
+  return `<${Buffer.byteLength(value)} bytes sha256:${createHash('sha256').update(value).digest('hex').slice(0, 16)}>`
+}
+
+/** Records without their timestamps, in topic/partition/offset order, long values shortened. */
+export function comparable(records: readonly Omit<SeenRecord, 'timestamp' | 'timestampType'>[]) {
+  return sortRecords(records).map((r) => ({
+    topic: r.topic,
+    partition: r.partition,
+    offset: r.offset,
+    key: r.key,
+    value: shortValue(r.value),
+    headers: r.headers.map(([k, v]) => [k, v] as const),
+  }))
+}
+
+export function sortRecords<T extends { topic: string; partition: number; offset: number }>(records: readonly T[]): T[] {
+  return [...records].sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition || a.offset - b.offset))
+}
+
+/** The compression types of the batches stored for `topic`, read through the storage (not Fetch). */
+export async function storedCodecs(broker: Broker, topic: string, partitions = PARTITIONS): Promise<Set<number>> {
+  const codecs = new Set<number>()
+  for (let p = 0; p < partitions; p++) for (const b of await readPartition(broker, topic, p)) codecs.add(b.compression)
+  return codecs
+}

@@ -1,0 +1,28 @@
+"""Produces with kafka-python and prints the record metadata of every send, in input order.
+
+stdin: {"bootstrap": str, "config": {...}, "jobs": [{"topic", "codec", "records": [
+        {"partition"?, "key", "value", "headers": [[k, v]], "timestamp"?}]}]}
+stdout: [{"topic", "partition", "offset", "timestamp"}] per record.
+"""
+import json
+import sys
+
+from kafka import KafkaProducer
+
+args = json.load(sys.stdin)
+reports = []
+for job in args["jobs"]:
+    config = {"bootstrap_servers": args["bootstrap"], "acks": "all", "linger_ms": 20,
+              "compression_type": None if job["codec"] == "none" else job["codec"]}
+    config.update(args.get("config", {}))
+    producer = KafkaProducer(**config)
+    futures = [producer.send(job["topic"], partition=r.get("partition"),
+                             key=None if r["key"] is None else r["key"].encode(), value=r["value"].encode(),
+                             headers=[(k, v.encode()) for k, v in r["headers"]], timestamp_ms=r.get("timestamp"))
+               for r in job["records"]]
+    producer.flush(20)
+    for f in futures:
+        m = f.get(timeout=20)
+        reports.append({"topic": m.topic, "partition": m.partition, "offset": m.offset, "timestamp": m.timestamp})
+    producer.close(10)
+print(json.dumps(reports))
