@@ -1,7 +1,7 @@
 /**
  * Produce benchmark (not a timed test):
  *   npx tsx bench/produce.ts [--mib 256] [--depth 8] [--rounds 2] [--rate 5000] [--seconds 10]
- *                            [--only <row>] [--brook-only] [--cpu-prof]
+ *                            [--only <row>|latency] [--brook-only] [--cpu-prof]
  *
  * Throughput: a Node load generator builds each Produce request once (1 KiB records in 16 KiB or
  * 64 KiB batches, one batch per partition) and resends it over one connection with `depth`
@@ -14,8 +14,8 @@
  * long-polling Fetch consumer: produce ack and produce→fetch (end-to-end) percentiles.
  *
  * `--cpu-prof` profiles the server process (the .cpuprofile lands in the current directory);
- * with `--only <row>` (1-based, throughput rows only) and `--brook-only` (no baseline runs) the
- * profile shows Brook's produce path alone.
+ * with `--only <row>` (1-based: that throughput row alone) and `--brook-only` (no baseline runs)
+ * the profile shows Brook's produce path alone. `--only latency` runs the fixed-rate part alone.
  * BENCH_DIR chooses where the data goes (default: the OS temp dir).
  */
 import { spawn } from 'node:child_process'
@@ -82,8 +82,9 @@ try {
   const [host, port] = ready.bootstrap.split(':') as [string, string]
   const rows: string[][] = []
   let run = 0
-  const only = values.only === undefined ? null : Number(values.only)
-  for (const s of only === null ? SCENARIOS : [SCENARIOS[only - 1]!]) {
+  const only = values.only ?? null
+  const scenarios = only === null ? SCENARIOS : only === 'latency' ? [] : [SCENARIOS[Number(only) - 1]!]
+  for (const s of scenarios) {
     const records = recordsPerBatch(s.batchKiB * 1024)
     const topic = `bench-${++run}`
     const { frame, batchBytes } = produceFrame(topic, s.partitions, records, s.acks)
@@ -134,8 +135,8 @@ try {
       `${((brookMBps / bareMBps) * 100).toFixed(0)}%`,
     ])
   }
-  printTable(['produce', 'brook', 'records', 'latency p50/p99/p99.9 ms', 'baseline', 'baseline latency', 'brook/baseline'], rows)
-  if (only === null) {
+  if (rows.length > 0) printTable(['produce', 'brook', 'records', 'latency p50/p99/p99.9 ms', 'baseline', 'baseline latency', 'brook/baseline'], rows)
+  if (only === null || only === 'latency') {
     const topic = 'bench-latency'
     await command(`create ${topic} 1`)
     const l = await runLatency({ host, port: Number(port), topic, rate: Number(values.rate), seconds: Number(values.seconds) })
