@@ -19,12 +19,12 @@ import { defineHandler } from './handler.js'
 /** The oldest Produce version whose records are message format v2. */
 const MIN_SERVED_VERSION = 3
 
-export class UnservedProduceVersionError extends Error {
+class UnservedProduceVersionError extends Error {
   override name = 'UnservedProduceVersionError'
 }
 
 /** acks=0 has no response to carry a partition error: the connection is closed instead. */
-export class ProduceWithoutAcksFailedError extends Error {
+class ProduceWithoutAcksFailedError extends Error {
   override name = 'ProduceWithoutAcksFailedError'
 }
 
