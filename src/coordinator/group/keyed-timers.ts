@@ -14,9 +14,9 @@ export class KeyedTimers {
 
   schedule(key: string, delayMs: number, task: () => void | Promise<void>): void {
     this.cancel(key)
+    // Forgotten before it runs, so the task may schedule its own key again.
     const cancel = this.#scheduler.after(Math.max(0, delayMs), () => {
-      // A task may reschedule its own key; only forget the entry if it is still this timer.
-      if (this.#cancels.get(key) === cancel) this.#cancels.delete(key)
+      this.#cancels.delete(key)
       return task()
     })
     this.#cancels.set(key, cancel)
@@ -27,10 +27,6 @@ export class KeyedTimers {
     if (cancel === undefined) return
     cancel()
     this.#cancels.delete(key)
-  }
-
-  has(key: string): boolean {
-    return this.#cancels.has(key)
   }
 
   /** Cancels every timer whose key starts with `prefix` (a group's timers when it is unloaded). */

@@ -34,10 +34,6 @@ class TopicPartitionMap<V> {
   *entries(): Generator<[topic: string, partition: number, value: V]> {
     for (const [topic, partitions] of this.#topics) for (const [partition, value] of partitions) yield [topic, partition, value]
   }
-
-  topic(topic: string): ReadonlyMap<number, V> | undefined {
-    return this.#topics.get(topic)
-  }
 }
 
 interface GroupOffsets {
@@ -60,11 +56,6 @@ export class OffsetStore {
 
   get(groupId: string, topic: string, partition: number): OffsetAndMetadata | undefined {
     return this.#groups.get(groupId)?.committed.get(topic, partition)
-  }
-
-  /** Committed offsets of one topic, by partition. */
-  topic(groupId: string, topic: string): ReadonlyMap<number, OffsetAndMetadata> | undefined {
-    return this.#groups.get(groupId)?.committed.topic(topic)
   }
 
   *committed(groupId: string): Generator<[topic: string, partition: number, offset: OffsetAndMetadata]> {
