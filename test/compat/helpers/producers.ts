@@ -45,12 +45,14 @@ const Lz4Codec = require('kafkajs-lz4') as new () => { codec: KafkajsCodecFactor
 CompressionCodecs[CompressionTypes.LZ4] = new Lz4Codec().codec
 
 /** Per record, its offset from the batch base offsets the client reports per partition. */
-function offsetsFromBases(topic: string, records: readonly OutRecord[], base: (partition: number) => number): Delivery[] {
+function offsetsFromBases(topic: string, records: readonly OutRecord[], reports: ReadonlyMap<number, Omit<Delivery, 'topic' | 'partition'>>): Delivery[] {
   const seen = new Map<number, number>()
   return records.map((r) => {
     const n = seen.get(r.partition) ?? 0
     seen.set(r.partition, n + 1)
-    return { topic, partition: r.partition, offset: base(r.partition) + n }
+    const report = reports.get(r.partition)
+    if (!report) throw new Error(`no delivery report for ${topic}-${r.partition}`)
+    return { ...report, topic, partition: r.partition, offset: report.offset + n }
   })
 }
 
@@ -79,8 +81,8 @@ export const kafkajsProducer: ProducerClient = {
             ...(r.timestamp === undefined ? {} : { timestamp: String(r.timestamp) }),
           })),
         })
-        const bases = new Map(result.map((m) => [m.partition, Number(m.baseOffset)]))
-        deliveries.push(...offsetsFromBases(job.topic, job.records, (p) => bases.get(p) ?? Number.NaN))
+        const reports = new Map(result.map((m) => [m.partition, { offset: Number(m.baseOffset), logAppendTime: Number(m.logAppendTime) }]))
+        deliveries.push(...offsetsFromBases(job.topic, job.records, reports))
       }
       return deliveries
     } finally {
@@ -113,8 +115,8 @@ export const platformaticProducer: ProducerClient = {
             ...(r.timestamp === undefined ? {} : { timestamp: BigInt(r.timestamp) }),
           })),
         })
-        const bases = new Map((result.offsets ?? []).map((o) => [o.partition, Number(o.offset)]))
-        deliveries.push(...offsetsFromBases(job.topic, job.records, (p) => bases.get(p) ?? Number.NaN))
+        const reports = new Map((result.offsets ?? []).map((o) => [o.partition, { offset: Number(o.offset) }]))
+        deliveries.push(...offsetsFromBases(job.topic, job.records, reports))
       }
       return deliveries
     } finally {
@@ -177,7 +179,7 @@ export const confluentProducer: ProducerClient = {
     const reports = await runPython<ConfluentReport[]>('confluent_produce', { bootstrap, jobs, config: { 'linger.ms': LIBRDKAFKA_LINGER_MS } })
     const failed = reports.filter((r) => r.error !== null)
     if (failed.length > 0) throw new Error(`confluent-kafka delivery errors: ${JSON.stringify(failed.slice(0, 3))}`)
-    return reports.map(({ topic, partition, offset }) => ({ topic, partition, offset }))
+    return reports.map(({ topic, partition, offset, logAppendTime }) => ({ topic, partition, offset, logAppendTime }))
   },
 }
 
@@ -188,7 +190,6 @@ export const kafkaPythonProducer: ProducerClient = {
   reportsDeliveries: true,
   sends: (codec) => codec,
   async produce(bootstrap, jobs) {
-    const reports = await runPython<Delivery[]>('kafka_python_produce', { bootstrap, jobs })
-    return reports.map(({ topic, partition, offset }) => ({ topic, partition, offset }))
+    return runPython<Delivery[]>('kafka_python_produce', { bootstrap, jobs })
   },
 }

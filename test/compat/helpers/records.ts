@@ -44,6 +44,8 @@ export interface Delivery {
   readonly topic: string
   readonly partition: number
   readonly offset: number
+  /** The Produce response's LogAppendTime (-1 on CreateTime topics), where the client exposes it. */
+  readonly logAppendTime?: number
 }
 
 export const PARTITIONS = 3

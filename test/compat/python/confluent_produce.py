@@ -2,12 +2,12 @@
 
 stdin: {"bootstrap": str, "config": {...}, "jobs": [{"topic", "codec", "records": [
         {"partition", "key", "value", "headers": [[k, v]], "timestamp"?}]}]}
-stdout: [{"topic", "partition", "offset", "timestamp": [type, ms], "error": str|null}] per record.
+stdout: [{"topic", "partition", "offset", "logAppendTime" (-1 for CreateTime), "error": str|null}] per record.
 """
 import json
 import sys
 
-from confluent_kafka import Producer
+from confluent_kafka import TIMESTAMP_LOG_APPEND_TIME, Producer
 
 args = json.load(sys.stdin)
 reports = []
@@ -21,8 +21,10 @@ for job in args["jobs"]:
 
     def report(index):
         def on_delivery(err, msg):
+            ts_type, ts = msg.timestamp()
             reports[index] = {"topic": msg.topic(), "partition": msg.partition(), "offset": msg.offset(),
-                              "timestamp": list(msg.timestamp()), "error": None if err is None else str(err)}
+                              "logAppendTime": ts if ts_type == TIMESTAMP_LOG_APPEND_TIME else -1,
+                              "error": None if err is None else str(err)}
         return on_delivery
 
     for i, r in enumerate(job["records"]):

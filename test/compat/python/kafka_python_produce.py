@@ -2,7 +2,7 @@
 
 stdin: {"bootstrap": str, "config": {...}, "jobs": [{"topic", "codec", "records": [
         {"partition"?, "key", "value", "headers": [[k, v]], "timestamp"?}]}]}
-stdout: [{"topic", "partition", "offset", "timestamp"}] per record.
+stdout: [{"topic", "partition", "offset", "logAppendTime"?}] per record; logAppendTime is -1 for CreateTime.
 """
 import json
 import sys
@@ -21,8 +21,13 @@ for job in args["jobs"]:
                              headers=[(k, v.encode()) for k, v in r["headers"]], timestamp_ms=r.get("timestamp"))
                for r in job["records"]]
     producer.flush(20)
-    for f in futures:
+    for r, f in zip(job["records"], futures):
         m = f.get(timeout=20)
-        reports.append({"topic": m.topic, "partition": m.partition, "offset": m.offset, "timestamp": m.timestamp})
+        report = {"topic": m.topic, "partition": m.partition, "offset": m.offset}
+        # kafka-python gives the response's LogAppendTime when there is one, else the record's own
+        # timestamp: only a record sent with a set timestamp tells them apart.
+        if "timestamp" in r:
+            report["logAppendTime"] = -1 if m.timestamp == r["timestamp"] else m.timestamp
+        reports.append(report)
     producer.close(10)
 print(json.dumps(reports))
