@@ -12,7 +12,7 @@ import { readPartitionText } from '../../helpers/partition-records.js'
 import type { ConsumerClient } from './consumers.js'
 import type { ProduceJob, ProducerClient } from './producers.js'
 import { CODEC_ID, PARTITIONS, comparable, expectedRecords, storedCodecs, workload } from './records.js'
-import type { Delivery, OutRecord, SeenRecord } from './records.js'
+import type { Codec, Delivery, OutRecord, SeenRecord } from './records.js'
 
 interface Window {
   start: number
@@ -38,18 +38,31 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
   return () => (p ??= make())
 }
 
-export function describeProducerMatrix(broker: () => Broker, producer: ProducerClient, consumers: readonly ConsumerClient[]): void {
-  describe(`${producer.name} producer`, () => {
-    const jobs: ProduceJob[] = producer.codecs.map((codec) => ({
-      topic: uniqueName(`compat-${producer.name}-${codec}`),
+export interface MatrixOptions {
+  /** Names the describe block and the topics. */
+  readonly label?: string
+  /** One topic per entry, sent in this codec; default: every codec the producer supports. */
+  readonly codecs?: readonly Codec[]
+  /** The records of one topic; default: the shared workload. */
+  readonly records?: (codec: Codec, index: number) => OutRecord[]
+  readonly partitions?: number
+}
+
+export function describeProducerMatrix(broker: () => Broker, producer: ProducerClient, consumers: readonly ConsumerClient[], options: MatrixOptions = {}): void {
+  const label = options.label ?? 'producer'
+  const partitions = options.partitions ?? PARTITIONS
+  const records = options.records ?? ((codec: Codec) => workload(producer.name, codec, { timestamps: producer.setsTimestamps }))
+  describe(`${producer.name} ${label}`, () => {
+    const jobs: ProduceJob[] = (options.codecs ?? producer.codecs).map((codec, i) => ({
+      topic: uniqueName(`compat-${producer.name}-${label}-${codec}`),
       codec,
-      records: workload(producer.name, codec, { timestamps: producer.setsTimestamps }),
+      records: records(codec, i),
     }))
     let deliveries: Delivery[] | undefined
     const window: Window = { start: 0, end: 0 }
 
     beforeAll(async () => {
-      for (const job of jobs) await broker().cluster.createTopic({ name: job.topic, partitions: PARTITIONS })
+      for (const job of jobs) await broker().cluster.createTopic({ name: job.topic, partitions })
       window.start = Date.now()
       deliveries = await producer.produce(broker().bootstrap, jobs)
       window.end = Date.now()
@@ -60,9 +73,9 @@ export function describeProducerMatrix(broker: () => Broker, producer: ProducerC
       const expected = expectedRecords(job.topic, job.records)
 
       it(`${job.codec}: the log holds the records exactly, in ${stored} batches`, async () => {
-        expect(await storedCodecs(broker(), job.topic)).toEqual(new Set([CODEC_ID[stored]]))
+        expect(await storedCodecs(broker(), job.topic, partitions)).toEqual(new Set([CODEC_ID[stored]]))
         const fromLog = []
-        for (let p = 0; p < PARTITIONS; p++) {
+        for (let p = 0; p < partitions; p++) {
           for (const r of await readPartitionText(broker(), job.topic, p)) {
             fromLog.push({ topic: job.topic, partition: p, offset: r.offset, key: r.key, value: r.value ?? '', headers: Object.entries(r.headers).map(([k, v]) => [k, v ?? ''] as const) })
           }

@@ -79,18 +79,25 @@ export function workload(client: string, codec: Codec, options: { timestamps?: b
   return out
 }
 
-/** ~`size` bytes of deterministic, moderately compressible text (a xorshift over a small alphabet). */
+/**
+ * ~`size` bytes of deterministic text that compresses as real payloads do (JSON-like lines with
+ * pseudo-random fields, a xorshift generator), so every codec shrinks it.
+ */
 export function largeValue(seed: number, size: number): string {
-  const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .-_'
-  let x = seed * 2654435761 + 1
-  const chars = new Array<string>(size)
-  for (let i = 0; i < size; i++) {
+  let x = (seed * 2654435761 + 1) >>> 0 || 1
+  const next = () => {
     x ^= x << 13
     x ^= x >>> 17
     x ^= x << 5
-    chars[i] = alphabet[(x >>> 0) % (i % 7 === 0 ? alphabet.length : 16)]!
+    return (x >>> 0) % 100_000
   }
-  return chars.join('')
+  const parts: string[] = []
+  for (let length = 0; length < size; ) {
+    const line = `{"id":${next()},"user":"user-${next() % 977}","amount":${next() / 100},"tags":["t${next() % 13}","t${next() % 7}"]}`
+    parts.push(line)
+    length += line.length + 1
+  }
+  return parts.join(' ').slice(0, size)
 }
 
 /** The records a consumer must see for `sent` on `topic`: offsets count up per partition in send order. */
