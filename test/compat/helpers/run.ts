@@ -40,3 +40,51 @@ export async function runPython<T>(script: string, args: unknown, timeoutMs = 30
   const stdout = await run(PYTHON, [join(SCRIPTS, `${script}.py`)], { input: JSON.stringify(args), timeoutMs })
   return JSON.parse(stdout) as T
 }
+
+export interface RunningScript {
+  /** Resolves with the first stdout line starting with `prefix`. */
+  line(prefix: string): Promise<string>
+  /** Resolves with the last stdout line parsed as JSON once the script exits with 0. */
+  result<T>(): Promise<T>
+}
+
+/** Starts test/compat/python/<script>.py for a conversation: the test acts on the lines it prints. */
+export function startPython(script: string, args: unknown, timeoutMs = 30_000): RunningScript {
+  let stdout = ''
+  const waiters: (() => void)[] = []
+  const child = spawn(PYTHON, [join(SCRIPTS, `${script}.py`)], { stdio: ['pipe', 'pipe', 'pipe'] })
+  let err = ''
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString()
+    for (const w of waiters.splice(0)) w()
+  })
+  child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)))
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+  const exit = new Promise<string>((resolve, reject) => {
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      for (const w of waiters.splice(0)) w()
+      if (code === 0) resolve(stdout)
+      else reject(new Error(`${script}.py exited with ${code ?? signal}: ${err}`))
+    })
+  })
+  exit.catch(() => {}) // reported by whichever of line()/result() the test awaits
+  child.stdin.end(JSON.stringify(args))
+  return {
+    async line(prefix) {
+      for (;;) {
+        const found = stdout.split('\n').find((l) => l.startsWith(prefix))
+        if (found !== undefined) return found
+        if (child.exitCode !== null || child.signalCode !== null) {
+          await exit
+          throw new Error(`${script}.py exited without printing "${prefix}"`)
+        }
+        await new Promise<void>((resolve) => waiters.push(resolve))
+      }
+    },
+    async result<T>() {
+      const out = await exit
+      return JSON.parse(out.trim().split('\n').at(-1)!) as T
+    },
+  }
+}
