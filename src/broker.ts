@@ -10,6 +10,8 @@ import { TopicRegistry } from './cluster/topic-registry.js'
 import { BrokerConfig } from './config/broker-config.js'
 import type { ConfigSource } from './config/broker-config.js'
 import { TopicConfigs } from './config/topic-config-cache.js'
+import { startBrokerGroups } from './coordinator/group/broker-groups.js'
+import type { BrokerGroups } from './coordinator/group/broker-groups.js'
 import type { ApiHandler, BrokerServices } from './handlers/handler.js'
 import { brokerHandlers } from './handlers/index.js'
 import { HandlerRegistry } from './handlers/registry.js'
@@ -40,16 +42,18 @@ export class Broker {
   readonly logDirs: LogDirs
   readonly replicas: ReplicaManager
   readonly fetches: FetchService
+  readonly groups: BrokerGroups
   readonly #server: SocketServer
   readonly #log: Logger
   #closing: Promise<void> | undefined
 
-  private constructor(config: BrokerConfig, cluster: Cluster, logDirs: LogDirs, replicas: ReplicaManager, server: SocketServer, log: Logger, fetches: FetchService) {
+  private constructor(config: BrokerConfig, cluster: Cluster, logDirs: LogDirs, replicas: ReplicaManager, server: SocketServer, log: Logger, fetches: FetchService, groups: BrokerGroups) {
     this.config = config
     this.cluster = cluster
     this.logDirs = logDirs
     this.replicas = replicas
     this.fetches = fetches
+    this.groups = groups
     this.#server = server
     this.#log = log
   }
@@ -62,6 +66,7 @@ export class Broker {
     const nodeId = config.get('node.id')
     const logDirs = await LogDirs.open({ dirs: config.logDirs, nodeId, clusterId: options.clusterId })
     let logs: LogManager | undefined
+    let groups: BrokerGroups | undefined
     try {
       const topics = await TopicRegistry.open(logDirs.metadataDir)
       const topicConfigs = new TopicConfigs(config, topics, log.child({ component: 'topic-configs' }))
@@ -89,7 +94,8 @@ export class Broker {
         sessionSlots: config.get('max.incremental.fetch.session.cache.slots'),
         log: log.child({ component: 'fetch' }),
       })
-      const services: BrokerServices = { cluster, config, handlers, replicas, fetches, topicConfigs }
+      groups = startBrokerGroups({ config, cluster, replicas, log: log.child({ component: 'groups' }) })
+      const services: BrokerServices = { cluster, config, handlers, replicas, fetches, topicConfigs, groups: groups.coordinator }
       const advertised = new Map<string, AdvertisedEndpoint>()
       const server = await SocketServer.start({
         listeners: plan.listeners,
@@ -103,7 +109,7 @@ export class Broker {
           cluster.setAdvertisedEndpoints([...advertised.values()])
         },
       })
-      const broker = new Broker(config, cluster, logDirs, replicas, server, log, fetches)
+      const broker = new Broker(config, cluster, logDirs, replicas, server, log, fetches, groups)
       log.info(
         {
           nodeId,
@@ -117,6 +123,7 @@ export class Broker {
       )
       return broker
     } catch (err) {
+      if (groups) await closeGroups(groups)
       await logs?.close()
       await logDirs.close()
       throw err
@@ -146,11 +153,19 @@ export class Broker {
     // Long polls answer now rather than hold the connections open for their maxWait.
     this.fetches.close()
     await this.#server.close()
+    // Before the logs close: parked joins are answered and no timer writes to a closed log.
+    await closeGroups(this.groups)
     await this.cluster.topics.flush()
     await this.replicas.logs.close()
     await this.logDirs.close()
     this.#log.info('stopped')
   }
+}
+
+/** Lets topic creation and replays finish (they use the logs about to close), then stops the coordinator. */
+async function closeGroups(groups: BrokerGroups): Promise<void> {
+  await groups.settled()
+  groups.coordinator.close()
 }
 
 /** Advertised port 0 means "the port this listener was bound to". */

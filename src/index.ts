@@ -27,7 +27,8 @@ export type ConfigInput = string | number | boolean | readonly string[]
 export interface StartBrokerOptions {
   /**
    * Broker configs by Kafka name, e.g. `{ 'num.partitions': 3 }`. Defaults for embedding:
-   * `listeners` PLAINTEXT://127.0.0.1:0 and `log.dirs` a new temp dir (removed by `close()`).
+   * `listeners` PLAINTEXT://127.0.0.1:0, `log.dirs` a new temp dir (removed by `close()`) and
+   * `group.initial.rebalance.delay.ms` 0.
    */
   readonly config?: Readonly<Record<string, ConfigInput>>
   /** Level of the broker's own logger (JSON lines on stdout). Default `warn`. */
@@ -53,7 +54,8 @@ export interface BrokerHandle {
   close(): Promise<void>
 }
 
-const EMBEDDED_DEFAULTS = { listeners: 'PLAINTEXT://127.0.0.1:0' }
+/** A test fixture's groups should form at once, as with Kafka's sample server.properties. */
+const EMBEDDED_DEFAULTS = { listeners: 'PLAINTEXT://127.0.0.1:0', 'group.initial.rebalance.delay.ms': '0' }
 
 export async function startBroker(options: StartBrokerOptions = {}): Promise<BrokerHandle> {
   const given = new Map(Object.entries(options.config ?? {}).map(([k, v]) => [k, configText(v)]))

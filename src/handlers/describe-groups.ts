@@ -1,6 +1,5 @@
 // DescribeGroups v0-5. v1: throttleTimeMs. v3: authorized operations. v4: groupInstanceId.
 // v5: flexible. A group that does not exist is described as Dead (GROUP_ID_NOT_FOUND is v6+).
-import { groupCoordinatorOf } from '../coordinator/group/from-services.js'
 import { DescribeGroups } from '../protocol/generated/describe-groups.js'
 import { AclOperation, OPERATIONS_NOT_REQUESTED } from './authorized-operations.js'
 import { defineHandler } from './handler.js'
@@ -14,7 +13,7 @@ export const describeGroups = defineHandler({
   maxVersion: 5,
   handle: (req, ctx) => {
     const authorizedOperations = req.includeAuthorizedOperations ? ALL_GROUP_OPERATIONS : OPERATIONS_NOT_REQUESTED
-    const described = groupCoordinatorOf(ctx.services).describeGroups(req.groups)
+    const described = ctx.services.groups.describeGroups(req.groups)
     return { throttleTimeMs: 0, groups: described.map((g) => ({ ...g, authorizedOperations })) }
   },
   errorResponse: (req, errorCode) => ({

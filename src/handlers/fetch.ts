@@ -13,7 +13,7 @@ export const fetch = defineHandler({
   api: Fetch,
   minVersion: 4,
   maxVersion: 16,
-  handle: (req, ctx) => ctx.services.fetches.fetch(req, ctx.apiVersion, ctx.connection.listenerName),
+  handle: (req, ctx) => ctx.services.fetches.fetch(req, ctx.apiVersion, ctx.connection),
   // As Kafka's FetchRequest.getErrorResponse: the top-level error, repeated per partition before v13.
   errorResponse: (req, errorCode, ctx) => ({
     throttleTimeMs: 0,

@@ -1,8 +1,8 @@
 // FindCoordinator v0-5. v0: group keys only. v1: keyType (0 group, 1 transaction), throttleTimeMs,
 // errorMessage. v3: flexible. v4+: batched coordinatorKeys, answered per key.
 // One node leads every partition, so a group's coordinator is this node once its
-// __consumer_offsets partition is ours.
-import { groupCoordinatorOf } from '../coordinator/group/from-services.js'
+// __consumer_offsets partition is ours. Kafka creates __consumer_offsets on the first group
+// lookup and answers COORDINATOR_NOT_AVAILABLE meanwhile; Brook answers once it is created.
 import { ErrorCode, errorName } from '../protocol/error-codes.js'
 import { FindCoordinator } from '../protocol/generated/find-coordinator.js'
 import type { Coordinator, FindCoordinatorRequest, FindCoordinatorResponse } from '../protocol/generated/find-coordinator.js'
@@ -17,7 +17,13 @@ export const findCoordinator = defineHandler({
   api: FindCoordinator,
   minVersion: 0,
   maxVersion: 5,
-  handle: (req, ctx) => answer(req, ctx, (key) => locate(key, req.keyType, ctx)),
+  handle: async (req, ctx) => {
+    if (req.keyType === GROUP_KEY_TYPE) {
+      // A failure is logged where it happens; the keys are then answered as not available.
+      await ctx.services.groups.ready().catch(() => {})
+    }
+    return answer(req, ctx, (key) => locate(key, req.keyType, ctx))
+  },
   errorResponse: (req, errorCode, ctx) => answer(req, ctx, (key) => missing(key, errorCode, errorName(errorCode))),
 })
 
@@ -34,7 +40,7 @@ function locate(key: string, keyType: number, ctx: RequestContext): Coordinator 
   // Brook has no transaction coordinator yet; other key types are not Kafka's.
   if (keyType === TRANSACTION_KEY_TYPE) return missing(key, ErrorCode.COORDINATOR_NOT_AVAILABLE, NOT_AVAILABLE)
   if (keyType !== GROUP_KEY_TYPE) return missing(key, ErrorCode.INVALID_REQUEST, `Unknown coordinator type received: ${keyType}`)
-  const groups = groupCoordinatorOf(ctx.services)
+  const groups = ctx.services.groups
   const endpoint = ctx.services.cluster.endpointFor(ctx.connection.listenerName)
   if (!endpoint || !groups.ownsPartition(groups.partitionFor(key))) return missing(key, ErrorCode.COORDINATOR_NOT_AVAILABLE, NOT_AVAILABLE)
   // Kafka's message for success is the error's name.

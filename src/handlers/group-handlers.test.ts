@@ -6,6 +6,7 @@ import type { ApiCodec } from '../protocol/generated/api-keys.js'
 import { DescribeGroups } from '../protocol/generated/describe-groups.js'
 import { FindCoordinator } from '../protocol/generated/find-coordinator.js'
 import { Heartbeat } from '../protocol/generated/heartbeat.js'
+import { KafkaError } from '../protocol/kafka-error.js'
 import { JoinGroup } from '../protocol/generated/join-group.js'
 import { LeaveGroup } from '../protocol/generated/leave-group.js'
 import { OffsetCommit } from '../protocol/generated/offset-commit.js'
@@ -24,13 +25,22 @@ import { offsetCommit } from './offset-commit.js'
 import { offsetFetch } from './offset-fetch.js'
 import { syncGroup } from './sync-group.js'
 
-/** The services these handlers use; the rest of BrokerServices is not touched by them. */
+/**
+ * The services these handlers use; the rest of BrokerServices is not touched by them. Without a
+ * coordinator, reaching for it fails the request, to show each API's error answer.
+ */
 function services(groups: GroupCoordinator | undefined): BrokerServices {
   const cluster = {
     nodeId: 7,
     endpointFor: (listener: string) => (listener === 'PLAINTEXT' ? { listenerName: listener, securityProtocol: 'PLAINTEXT', host: 'broker.local', port: 9092 } : undefined),
   }
-  return { cluster, ...(groups ? { groups } : {}) } as unknown as BrokerServices
+  const svc = { cluster } as unknown as BrokerServices
+  return Object.defineProperty(svc, 'groups', {
+    get: () => {
+      if (!groups) throw new KafkaError(ErrorCode.COORDINATOR_NOT_AVAILABLE)
+      return groups
+    },
+  })
 }
 
 /** Encodes the request, serves it as the dispatcher would, and decodes the response bytes. */
@@ -53,7 +63,7 @@ async function call<Req, Res>(handler: ApiHandler, api: ApiCodec<Req, Res>, vers
 }
 
 describe('group API handlers', () => {
-  it('answer COORDINATOR_NOT_AVAILABLE in each API\'s own shape while no coordinator runs', async () => {
+  it('answer a request-wide failure in each API\'s own shape', async () => {
     const none = services(undefined)
     const NA = ErrorCode.COORDINATOR_NOT_AVAILABLE
     expect((await call(joinGroup, JoinGroup, 5, joinRequest('g'), none)).errorCode).toBe(NA)

@@ -5,6 +5,7 @@
  */
 import type { Logger } from '../log.js'
 import type { Cluster } from '../cluster/cluster.js'
+import type { GroupCoordinator } from '../coordinator/group/group-coordinator.js'
 import type { BrokerConfig } from '../config/broker-config.js'
 import type { TopicConfigs } from '../config/topic-config-cache.js'
 import type { FetchService } from '../replica/fetch-service.js'
@@ -24,6 +25,8 @@ export interface BrokerServices {
   readonly fetches: FetchService
   /** Each topic's effective LogConfig and ValidatorConfig (broker defaults under its overrides). */
   readonly topicConfigs: TopicConfigs
+  /** The classic group coordinator over __consumer_offsets. */
+  readonly groups: GroupCoordinator
 }
 
 /** The part of the registry handlers may read (ApiVersions lists it). */

@@ -2,13 +2,24 @@
 import { apiVersions } from './api-versions.js'
 import { createPartitions } from './create-partitions.js'
 import { createTopics } from './create-topics.js'
+import { deleteGroups } from './delete-groups.js'
 import { deleteRecords } from './delete-records.js'
 import { deleteTopics } from './delete-topics.js'
+import { describeGroups } from './describe-groups.js'
 import { fetch } from './fetch.js'
+import { findCoordinator } from './find-coordinator.js'
 import type { ApiHandler } from './handler.js'
+import { heartbeat } from './heartbeat.js'
+import { joinGroup } from './join-group.js'
+import { leaveGroup } from './leave-group.js'
+import { listGroups } from './list-groups.js'
 import { listOffsets } from './list-offsets.js'
 import { metadata } from './metadata.js'
+import { offsetCommit } from './offset-commit.js'
+import { offsetDelete } from './offset-delete.js'
+import { offsetFetch } from './offset-fetch.js'
 import { produce } from './produce.js'
+import { syncGroup } from './sync-group.js'
 
 export const brokerHandlers: readonly ApiHandler[] = [
   apiVersions,
@@ -20,4 +31,15 @@ export const brokerHandlers: readonly ApiHandler[] = [
   deleteTopics,
   createPartitions,
   deleteRecords,
+  findCoordinator,
+  joinGroup,
+  syncGroup,
+  heartbeat,
+  leaveGroup,
+  offsetCommit,
+  offsetFetch,
+  describeGroups,
+  listGroups,
+  deleteGroups,
+  offsetDelete,
 ]

@@ -2,7 +2,6 @@
 // v4: MEMBER_ID_REQUIRED for a first join. v5: groupInstanceId (static membership). v6: flexible.
 // v7: protocolType in the response, protocolName nullable. v8: reason. v9: skipAssignment.
 // The answer may wait for the rebalance; the connection keeps later responses behind it.
-import { groupCoordinatorOf } from '../coordinator/group/from-services.js'
 import { joinError } from '../coordinator/group/responses.js'
 import { JoinGroup } from '../protocol/generated/join-group.js'
 import type { JoinGroupResponse } from '../protocol/generated/join-group.js'
@@ -14,7 +13,7 @@ export const joinGroup = defineHandler({
   maxVersion: 9,
   handle: async (req, ctx) => {
     const client = { clientId: ctx.clientId ?? '', clientHost: clientHost(ctx.connection.remote), apiVersion: ctx.apiVersion }
-    return forVersion(await groupCoordinatorOf(ctx.services).joinGroup(req, client), ctx.apiVersion)
+    return forVersion(await ctx.services.groups.joinGroup(req, client), ctx.apiVersion)
   },
   errorResponse: (req, errorCode, ctx) => forVersion(joinError(req.memberId, errorCode), ctx.apiVersion),
 })

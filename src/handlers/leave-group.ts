@@ -1,7 +1,6 @@
 // LeaveGroup v0-5. v1: throttleTimeMs. v3: a batch of members (by member id, or by group
 // instance id alone), each answered on its own. v4: flexible. v5: reason.
 // Before v3 one member leaves and its error is the response's.
-import { groupCoordinatorOf } from '../coordinator/group/from-services.js'
 import { ErrorCode } from '../protocol/error-codes.js'
 import { LeaveGroup } from '../protocol/generated/leave-group.js'
 import type { LeaveGroupResponse } from '../protocol/generated/leave-group.js'
@@ -12,7 +11,7 @@ export const leaveGroup = defineHandler({
   minVersion: 0,
   maxVersion: 5,
   handle: async (req, ctx) => {
-    const groups = groupCoordinatorOf(ctx.services)
+    const groups = ctx.services.groups
     if (ctx.apiVersion >= 3) return groups.leaveGroup(req.groupId, req.members)
     const left = await groups.leaveGroup(req.groupId, [{ memberId: req.memberId, groupInstanceId: null, reason: null }])
     return singleMember(left)

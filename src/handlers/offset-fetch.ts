@@ -1,7 +1,6 @@
 // OffsetFetch v1-9. v2: null topics means all, and a top-level errorCode. v3: throttleTimeMs.
 // v5: committedLeaderEpoch. v6: flexible. v7: requireStable. v8: several groups per request,
 // each answered with its own error.
-import { groupCoordinatorOf } from '../coordinator/group/from-services.js'
 import { ErrorCode } from '../protocol/error-codes.js'
 import { OffsetFetch } from '../protocol/generated/offset-fetch.js'
 import type { OffsetFetchRequest, OffsetFetchResponse, OffsetFetchResponseGroup } from '../protocol/generated/offset-fetch.js'
@@ -12,7 +11,7 @@ export const offsetFetch = defineHandler({
   minVersion: 1,
   maxVersion: 9,
   handle: (req, ctx) => {
-    const groups = groupCoordinatorOf(ctx.services)
+    const groups = ctx.services.groups
     if (ctx.apiVersion >= 8) {
       const answers = req.groups.map((g) => groups.fetchOffsets(g.groupId, g.topics, req.requireStable))
       return { throttleTimeMs: 0, topics: [], errorCode: ErrorCode.NONE, groups: answers }

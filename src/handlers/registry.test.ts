@@ -43,6 +43,17 @@ describe('handler registry', () => {
       DeleteTopics: '1-6',
       CreatePartitions: '0-3',
       DeleteRecords: '0-2',
+      FindCoordinator: '0-5',
+      JoinGroup: '0-9',
+      SyncGroup: '0-5',
+      Heartbeat: '0-4',
+      LeaveGroup: '0-5',
+      OffsetCommit: '2-9',
+      OffsetFetch: '1-9',
+      DescribeGroups: '0-5',
+      ListGroups: '0-5',
+      DeleteGroups: '0-2',
+      OffsetDelete: '0-0',
     })
   })
 })

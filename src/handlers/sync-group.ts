@@ -1,6 +1,5 @@
 // SyncGroup v0-5. v1: throttleTimeMs. v3: groupInstanceId. v4: flexible. v5: protocolType and
 // protocolName, required in the request and echoed in the response.
-import { groupCoordinatorOf } from '../coordinator/group/from-services.js'
 import { syncError } from '../coordinator/group/responses.js'
 import { ErrorCode } from '../protocol/error-codes.js'
 import { SyncGroup } from '../protocol/generated/sync-group.js'
@@ -14,7 +13,7 @@ export const syncGroup = defineHandler({
     if (ctx.apiVersion >= 5 && (req.protocolType === null || req.protocolName === null)) {
       return syncError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL)
     }
-    return groupCoordinatorOf(ctx.services).syncGroup(req)
+    return ctx.services.groups.syncGroup(req)
   },
   errorResponse: (_req, errorCode) => syncError(errorCode),
 })

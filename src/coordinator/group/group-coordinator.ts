@@ -49,6 +49,11 @@ export interface GroupCoordinatorOptions {
   readonly groupLog: GroupLog
   /** Which topic partitions exist, for OffsetCommit. */
   readonly topics: TopicLookup
+  /**
+   * Makes the coordinator serve, the first time a client looks for it: the broker creates
+   * __consumer_offsets and loads its partitions. Without it the owner loads partitions itself.
+   */
+  readonly activate?: () => Promise<void>
 }
 
 /** APIs that accept an empty group id (Kafka keeps them working for it); the rest answer INVALID_GROUP_ID. */
@@ -66,6 +71,8 @@ export class GroupCoordinator {
   /** Partitions this coordinator serves: being replayed, or loaded. */
   readonly #partitions = new Map<number, 'loading' | 'loaded'>()
   readonly #stopExpiration: () => void
+  readonly #activate: () => Promise<void>
+  #activation: Promise<void> | undefined
 
   constructor(options: GroupCoordinatorOptions) {
     const config = { ...DEFAULT_GROUP_COORDINATOR_CONFIG, ...options.config }
@@ -73,6 +80,7 @@ export class GroupCoordinator {
     this.#timers = new KeyedTimers(options.scheduler)
     this.#appends = new OrderedAppends(options.groupLog)
     this.#topics = options.topics
+    this.#activate = options.activate ?? (() => Promise.resolve())
     const partitionFor = (groupId: string): number => partitionForGroup(groupId, config.offsetsTopicPartitions)
     this.#ctx = {
       config,
@@ -90,6 +98,18 @@ export class GroupCoordinator {
   /** The __consumer_offsets partition that holds the group (FindCoordinator answers with its leader). */
   partitionFor(groupId: string): number {
     return partitionForGroup(groupId, this.config.offsetsTopicPartitions)
+  }
+
+  /**
+   * Resolves once the coordinator has been activated (FindCoordinator waits for it, so the first
+   * group of a new broker needs no retry). A failed activation is tried again on the next call.
+   */
+  ready(): Promise<void> {
+    this.#activation ??= this.#activate().catch((err: unknown) => {
+      this.#activation = undefined
+      throw err
+    })
+    return this.#activation
   }
 
   /** Whether this coordinator has taken the partition (loading or loaded). */

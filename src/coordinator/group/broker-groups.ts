@@ -1,0 +1,113 @@
+/**
+ * The group coordinator as the broker runs it: settings from the broker config and records in
+ * __consumer_offsets. An existing topic's partitions are replayed in the background from
+ * start-up on; requests for a group whose partition is still being replayed get
+ * COORDINATOR_LOAD_IN_PROGRESS. A missing topic is created, with Kafka's configs for it, when a
+ * client first looks for a group coordinator, as Kafka does: creating its partitions at every
+ * start would cost each start (each test fixture) far more than answering the first request.
+ */
+import type { Cluster } from '../../cluster/cluster.js'
+import type { TopicInfo } from '../../cluster/topic-registry.js'
+import type { BrokerConfig } from '../../config/broker-config.js'
+import type { Logger } from '../../log.js'
+import type { CompressionType } from '../../protocol/records/index.js'
+import type { ReplicaManager } from '../../replica/replica-manager.js'
+import { TimerScheduler, systemClock } from '../../storage/clock.js'
+import type { GroupCoordinatorConfig } from './config.js'
+import { GroupCoordinator } from './group-coordinator.js'
+import { OFFSETS_TOPIC, PartitionGroupLog, replayPartition } from './partition-group-log.js'
+
+export interface BrokerGroups {
+  readonly coordinator: GroupCoordinator
+  /** Settles once the topic creation and replays started so far have settled (failures are logged). */
+  settled(): Promise<void>
+}
+
+export interface BrokerGroupsOptions {
+  readonly config: BrokerConfig
+  readonly cluster: Cluster
+  readonly replicas: ReplicaManager
+  readonly log: Logger
+}
+
+export function startBrokerGroups(o: BrokerGroupsOptions): BrokerGroups {
+  const existing = o.cluster.topics.get(OFFSETS_TOPIC)
+  const pending = new Set<Promise<unknown>>()
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    const settled = p.then(() => {}, () => {})
+    pending.add(settled)
+    void settled.then(() => pending.delete(settled))
+    return p
+  }
+  const coordinator: GroupCoordinator = new GroupCoordinator({
+    // An existing topic keeps its partition count, which is what places the groups on it.
+    config: groupCoordinatorConfig(o.config, existing?.partitions ?? o.config.get('offsets.topic.num.partitions')),
+    clock: systemClock,
+    scheduler: new TimerScheduler((err) => o.log.error({ err }, 'group coordinator task failed')),
+    log: o.log,
+    groupLog: new PartitionGroupLog({
+      partition: (p) => o.replicas.partition(OFFSETS_TOPIC, p),
+      compression: o.config.get('offsets.topic.compression.codec') as CompressionType,
+      clock: systemClock,
+    }),
+    topics: { partitionCount: (name) => o.cluster.topics.get(name)?.partitions },
+    activate: existing
+      ? () => Promise.resolve()
+      : () =>
+          track(
+            createOffsetsTopic(o).then(
+              (topic) => loadAll(topic),
+              (err: unknown) => {
+                o.log.error({ err }, `creating ${OFFSETS_TOPIC} failed; group coordinator lookups answer COORDINATOR_NOT_AVAILABLE`)
+                throw err
+              },
+            ),
+          ),
+  })
+  /** Starts replaying each partition; the coordinator serves a partition once its replay is done. */
+  const loadAll = (topic: TopicInfo): void => {
+    for (let p = 0; p < topic.partitions; p++) {
+      const log = o.replicas.partition(OFFSETS_TOPIC, p)
+      if (!log) {
+        o.log.error({ partition: p }, `${OFFSETS_TOPIC} partition has no log; its groups are not served`)
+        continue
+      }
+      void track(coordinator.loadPartition(p, replayPartition(log))).catch((err: unknown) => {
+        o.log.error({ err, partition: p }, `replaying ${OFFSETS_TOPIC} failed; its groups are not served`)
+      })
+    }
+  }
+  if (existing) loadAll(existing)
+  return {
+    coordinator,
+    async settled() {
+      while (pending.size > 0) await Promise.all(pending)
+    },
+  }
+}
+
+function createOffsetsTopic(o: BrokerGroupsOptions): Promise<TopicInfo> {
+  return o.cluster.createTopic({
+    name: OFFSETS_TOPIC,
+    partitions: o.config.get('offsets.topic.num.partitions'),
+    configs: {
+      'cleanup.policy': 'compact',
+      'segment.bytes': String(o.config.get('offsets.topic.segment.bytes')),
+      // Batches arrive compressed with offsets.topic.compression.codec and are kept as they are.
+      'compression.type': 'producer',
+    },
+  })
+}
+
+export function groupCoordinatorConfig(config: BrokerConfig, offsetsTopicPartitions: number): Partial<GroupCoordinatorConfig> {
+  return {
+    minSessionTimeoutMs: config.get('group.min.session.timeout.ms'),
+    maxSessionTimeoutMs: config.get('group.max.session.timeout.ms'),
+    maxSize: config.get('group.max.size'),
+    initialRebalanceDelayMs: config.get('group.initial.rebalance.delay.ms'),
+    offsetsTopicPartitions,
+    offsetMetadataMaxBytes: config.get('offset.metadata.max.bytes'),
+    offsetsRetentionMs: config.get('offsets.retention.minutes') * 60_000,
+    offsetsRetentionCheckIntervalMs: config.get('offsets.retention.check.interval.ms'),
+  }
+}
