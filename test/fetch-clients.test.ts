@@ -51,7 +51,7 @@ async function produceFixture(topic: string, partitions: number, perPartition: n
         const n = batch * (perPartition / 2) + i
         const key = n % 3 === 0 ? null : `key-${p}-${n}`
         const value = `value-${p}-${n}-${'x'.repeat(n * 7)}`
-        const headers = n % 2 === 0 ? { trace: `t${n}`, part: String(p) } : {}
+        const headers: Record<string, string> = n % 2 === 0 ? { trace: `t${n}`, part: String(p) } : {}
         messages.push({ partition: p, key, value, headers })
         expected.push({ partition: p, offset: n, key, value, headers })
       }

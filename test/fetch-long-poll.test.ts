@@ -80,6 +80,23 @@ describe('long-poll Fetch', () => {
     expect((await client.receive(ApiVersions, 3)).correlationId).toBe(versionsId)
   })
 
+  it("runs a connection's fetches one at a time: a fetch queued behind a long poll reads after it", async () => {
+    const a = uniqueName('poll-serial-a')
+    const b = uniqueName('poll-serial-b')
+    await createTopicWithLogs(broker, a, 1)
+    await createTopicWithLogs(broker, b, 1)
+    client.send(Fetch, VERSION, fetchRequest([{ topic: a, partition: 0 }], { maxWaitMs: 5000 }))
+    client.send(Fetch, VERSION, fetchRequest([{ topic: b, partition: 0 }], { maxWaitMs: 0 }))
+    await waiting(broker, 1)
+    await appendBatch(broker, b, 0, [{ value: 'queued' }])
+    await appendBatch(broker, a, 0, [{ value: 'wake' }])
+    const first = await client.receive(Fetch, VERSION)
+    const second = await client.receive(Fetch, VERSION)
+    expect(decodeFetched(first.body.responses[0]!.partitions[0]!.records).map((r) => r.value)).toEqual(['wake'])
+    expect(decodeFetched(second.body.responses[0]!.partitions[0]!.records).map((r) => r.value)).toEqual(['queued'])
+    await eventually(() => expect(broker.fetches.busyConnections).toBe(0))
+  })
+
   it('completes when the topic is deleted, answering UNKNOWN_TOPIC_OR_PARTITION', async () => {
     const name = uniqueName('poll-delete')
     await createTopicWithLogs(broker, name, 1)

@@ -21,6 +21,12 @@ import { errorResult, readPartitions, type LogReadResult, type PartitionRead, ty
 import { FetchSessionCache } from './fetch-session-cache.js'
 import { LEADER_EPOCH } from './leader-epoch.js'
 
+/** The connection a Fetch came in on (Brook's ConnectionInfo). */
+export interface FetchConnection {
+  readonly id: number
+  readonly listenerName: string
+}
+
 /** Where the fetched logs come from: the ReplicaManager. */
 export interface PartitionSource {
   partition(topic: string, partition: number): PartitionLog | undefined
@@ -52,6 +58,8 @@ export class FetchService {
   readonly #replicas: PartitionSource
   readonly #maxBytes: number
   readonly #log: Logger
+  /** The last fetch of each connection with one in progress: the next one starts after it. */
+  readonly #perConnection = new Map<number, Promise<void>>()
 
   constructor(options: FetchServiceOptions) {
     this.#cluster = options.cluster
@@ -63,8 +71,32 @@ export class FetchService {
     this.purgatory = new FetchPurgatory(options.scheduler ?? new TimerScheduler((err) => this.#log.error({ err }, 'fetch timer failed')))
   }
 
-  /** Answers one Fetch request of `version` that came in on `listenerName`. */
-  async fetch(request: FetchRequest, version: number, listenerName: string): Promise<FetchResponse> {
+  /**
+   * Answers one Fetch request of `version` from `connection`. A connection's fetches run one
+   * at a time, in order, as Kafka runs a connection's requests: their answers leave in order
+   * anyway, and a client pipelining many fetches does not get them all read into memory at once.
+   */
+  fetch(request: FetchRequest, version: number, connection: FetchConnection): Promise<FetchResponse> {
+    const previous = this.#perConnection.get(connection.id)
+    const run = (): Promise<FetchResponse> => this.#fetch(request, version, connection.listenerName)
+    const result = previous === undefined ? run() : previous.then(run, run)
+    const tail = result.then(
+      () => {},
+      () => {},
+    )
+    this.#perConnection.set(connection.id, tail)
+    void tail.then(() => {
+      if (this.#perConnection.get(connection.id) === tail) this.#perConnection.delete(connection.id)
+    })
+    return result
+  }
+
+  /** Connections with a fetch in progress. */
+  get busyConnections(): number {
+    return this.#perConnection.size
+  }
+
+  async #fetch(request: FetchRequest, version: number, listenerName: string): Promise<FetchResponse> {
     const topics = this.#cluster.topics
     const context = this.sessions.newContext(request, version, (id) => topics.byId(id)?.name)
     const replicaId = version >= REPLICA_STATE_VERSION ? request.replicaState.replicaId : request.replicaId

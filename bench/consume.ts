@@ -1,0 +1,103 @@
+/**
+ * Consume benchmark (not a timed test):
+ *   npx tsx bench/consume.ts [--mib 256] [--partitions 4] [--depth 4] [--rounds 3] [--cpu-prof] [--only brook|baseline]
+ * Fills a topic with a backlog (`--mib 1024` for the issue's 1 GiB) of 1 KiB records in 16 KiB
+ * batches, then consumes it from offset 0 with pipelined Fetch requests (50 MiB per response,
+ * 1 MiB per partition, as the Java consumer asks), beside the baseline: a bare Node server that
+ * reads the same segment files and writes them to a socket. Both servers run in one child
+ * process; the consumers take turns (who goes first swaps each round). Reported: the median
+ * round's MB/s (the backlog's bytes over the time to receive them all), and the server process's
+ * CPU time (all threads) per GiB delivered, which neighbours' load disturbs less than wall time.
+ * `--cpu-prof` profiles the server process (the .cpuprofile lands in the current directory).
+ */
+import { spawn } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { parseArgs } from 'node:util'
+import { consumeBaseline, consumeBrook, type BacklogPartition, type ConsumeOptions } from './consume/client.js'
+import { MiB, printTable, throughputRow, timed } from './storage/common.js'
+
+const { values } = parseArgs({
+  options: {
+    mib: { type: 'string', default: '256' },
+    partitions: { type: 'string', default: '4' },
+    depth: { type: 'string', default: '4' },
+    rounds: { type: 'string', default: '3' },
+    'cpu-prof': { type: 'boolean', default: false },
+    /** Consume through one server only (to profile it alone): brook or baseline. */
+    only: { type: 'string' },
+  },
+})
+
+const MAX_BYTES = 50 * 1024 * 1024
+const PARTITION_MAX_BYTES = 1024 * 1024
+const partitions = Number(values.partitions)
+
+interface Ready {
+  bootstrap: string
+  baselinePort: number
+  topic: string
+  partitions: BacklogPartition[]
+}
+
+const dir = await mkdtemp(join(process.env.BENCH_DIR ?? tmpdir(), 'brook-consume-'))
+const nodeArgs = ['--import', 'tsx', ...(values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', process.cwd()] : [])]
+const server = spawn(process.execPath, [...nodeArgs, join(import.meta.dirname, 'consume', 'server.ts'), dir, values.mib, String(partitions), String(PARTITION_MAX_BYTES)], {
+  stdio: ['pipe', 'pipe', 'inherit'],
+})
+try {
+  const filling = Date.now()
+  const lines = createInterface({ input: server.stdout! })[Symbol.asyncIterator]()
+  const nextLine = async (): Promise<string> => {
+    const { value, done } = await lines.next()
+    if (done) throw new Error('the server process ended')
+    return value as string
+  }
+  const ready = JSON.parse(await nextLine()) as Ready
+  const total = ready.partitions.reduce((n, p) => n + p.size, 0)
+  console.log(`backlog: ${(total / MiB).toFixed(0)} MiB in ${partitions} partitions, filled in ${Date.now() - filling} ms`)
+
+  const serverCpuMs = async (): Promise<number> => {
+    server.stdin!.write('cpu\n')
+    return (JSON.parse(await nextLine()) as { cpuMs: number }).cpuMs
+  }
+  const [host, port] = ready.bootstrap.split(':') as [string, string]
+  const base: Omit<ConsumeOptions, 'host' | 'port'> = {
+    partitions: ready.partitions,
+    depth: Math.min(Number(values.depth), partitions),
+    maxBytes: MAX_BYTES,
+    partitionMaxBytes: PARTITION_MAX_BYTES,
+  }
+  const consumers = {
+    brook: () => consumeBrook({ ...base, host, port: Number(port) }, ready.topic),
+    baseline: () => consumeBaseline({ ...base, host: '127.0.0.1', port: ready.baselinePort }),
+  }
+  /** One consumption of the whole backlog: wall time and the server's CPU time. */
+  const measure = async (which: keyof typeof consumers): Promise<{ ms: number; cpuMs: number }> => {
+    const cpu0 = await serverCpuMs()
+    let got = 0
+    const ms = await timed(async () => void (got = await consumers[which]()))
+    if (got !== total) throw new Error(`${which} delivered ${got} of ${total} bytes`)
+    return { ms, cpuMs: (await serverCpuMs()) - cpu0 }
+  }
+  const runs: Record<keyof typeof consumers, { ms: number; cpuMs: number }[]> = { brook: [], baseline: [] }
+  const order: (keyof typeof consumers)[] = values.only ? [values.only as keyof typeof consumers] : ['brook', 'baseline']
+  for (let round = 0; round < Number(values.rounds); round++) {
+    for (const which of round % 2 === 0 ? order : [...order].reverse()) runs[which].push(await measure(which))
+  }
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
+  const gib = total / (1024 * MiB)
+  const ms = { brook: median(runs.brook.map((r) => r.ms)), baseline: median(runs.baseline.map((r) => r.ms)) }
+  const cpu = { brook: median(runs.brook.map((r) => r.cpuMs)) / gib, baseline: median(runs.baseline.map((r) => r.cpuMs)) / gib }
+  const label = `${partitions} partitions, ${base.depth} in flight`
+  printTable([
+    throughputRow(`consume, ${label} (median of ${values.rounds})`, total, ms.brook, ms.baseline),
+    { name: 'server CPU per GiB', ours: `${cpu.brook.toFixed(0)} ms`, baseline: `${cpu.baseline.toFixed(0)} ms`, ratio: `${((cpu.baseline / cpu.brook) * 100).toFixed(0)}%` },
+  ])
+} finally {
+  server.stdin!.end()
+  await new Promise((resolve) => server.once('exit', resolve))
+  await rm(dir, { recursive: true, force: true })
+}

@@ -1,0 +1,113 @@
+/**
+ * The server side of bench/consume.ts, in its own process so that the client's work does not
+ * count against it: a Brook broker whose topic holds the backlog, and beside it the baseline,
+ * a bare Node TCP server that answers each request with a read of the same segment files.
+ *
+ * Baseline protocol: request = int32 size (12), int32 partition, int64 file position;
+ * response = int32 length, then up to `partitionMaxBytes` bytes of that partition's segment
+ * file from that position. One request is read and answered at a time, in order.
+ *
+ * Prints one JSON line ({ bootstrap, baselinePort, topic, partitions: [{ file, size, records }] })
+ * once ready, answers "cpu" lines on stdin with its CPU time, and runs until stdin closes.
+ *   argv: <data dir> <MiB> <partitions> <partitionMaxBytes>
+ */
+import * as fs from 'node:fs'
+import { createServer, type Socket } from 'node:net'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { promisify } from 'node:util'
+import { Broker } from '../../src/broker.js'
+import { createLogger } from '../../src/log.js'
+import { LOG_SUFFIX, segmentFileName } from '../../src/storage/file-names.js'
+import type { PartitionLog } from '../../src/storage/partition-log.js'
+import { batchPool, MiB } from '../storage/common.js'
+
+const read = promisify(fs.read)
+const [dataDir, mibArg, partitionsArg, partitionMaxArg] = process.argv.slice(2)
+const mib = Number(mibArg)
+const partitions = Number(partitionsArg)
+const partitionMaxBytes = Number(partitionMaxArg)
+const TOPIC = 'backlog'
+
+const broker = await Broker.start({
+  configSources: [{ name: 'bench', entries: new Map([['listeners', 'PLAINTEXT://127.0.0.1:0'], ['log.dirs', dataDir!]]) }],
+  log: createLogger({ level: 'warn' }),
+})
+await broker.cluster.createTopic({ name: TOPIC, partitions })
+
+/** Appends 16 KiB batches of 1 KiB records until the partition holds its share of the backlog. */
+async function fill(log: PartitionLog, bytes: number): Promise<void> {
+  const pool = batchPool(64)
+  let written = 0
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (written < bytes) {
+      const batch = pool[next++ % pool.length]!
+      written += batch.length
+      await log.append(Buffer.from(batch))
+    }
+  }
+  await Promise.all(Array.from({ length: 8 }, worker))
+}
+
+const files: { file: string; size: number; records: number }[] = []
+for (let p = 0; p < partitions; p++) {
+  const log = broker.replicas.partition(TOPIC, p)!
+  await fill(log, (mib * MiB) / partitions)
+  await log.flush()
+  if (log.segmentCount !== 1) throw new Error('the baseline reads one segment file per partition: raise log.segment.bytes')
+  files.push({ file: join(log.dir, segmentFileName(0, LOG_SUFFIX)), size: log.size, records: log.logEndOffset })
+}
+
+const fds = files.map((f) => fs.openSync(f.file, 'r'))
+
+/** The bare loop: read the asked range of the file, write it behind a length. */
+function serveBaseline(socket: Socket): void {
+  socket.setNoDelay(true)
+  let pending: Buffer = Buffer.alloc(0)
+  let busy = false
+  const next = async (): Promise<void> => {
+    if (busy) return
+    busy = true
+    while (pending.length >= 16) {
+      const partition = pending.readInt32BE(4)
+      const position = Number(pending.readBigInt64BE(8))
+      pending = pending.subarray(16)
+      const length = Math.max(0, Math.min(partitionMaxBytes, files[partition]!.size - position))
+      const buf = Buffer.allocUnsafe(length)
+      const { bytesRead } = await read(fds[partition]!, buf, 0, length, position)
+      const size = Buffer.allocUnsafe(4)
+      size.writeInt32BE(bytesRead)
+      socket.cork()
+      socket.write(size)
+      socket.write(buf.subarray(0, bytesRead))
+      socket.uncork()
+    }
+    busy = false
+  }
+  socket.on('data', (chunk: Buffer) => {
+    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk])
+    void next()
+  })
+  socket.on('error', () => {})
+}
+
+const baseline = createServer(serveBaseline)
+await new Promise<void>((resolve) => baseline.listen(0, '127.0.0.1', resolve))
+const address = baseline.address()
+if (address === null || typeof address === 'string') throw new Error('baseline has no port')
+
+console.log(JSON.stringify({ bootstrap: broker.bootstrap, baselinePort: address.port, topic: TOPIC, partitions: files }))
+
+// "cpu" on stdin: answer with the CPU time this process has used (all threads, user + system), in ms.
+const commands = createInterface({ input: process.stdin })
+commands.on('line', (line) => {
+  if (line !== 'cpu') return
+  const { user, system } = process.cpuUsage()
+  console.log(JSON.stringify({ cpuMs: (user + system) / 1000 }))
+})
+commands.on('close', () => {
+  baseline.close()
+  for (const fd of fds) fs.closeSync(fd)
+  void broker.close().then(() => process.exit(0))
+})
