@@ -1,7 +1,8 @@
 /**
- * A bounded LRU of open segment file descriptors, shared by all partitions, so that open
+ * A bounded cache of open segment file descriptors, shared by all partitions, so that open
  * files do not grow with the number of segments. A lease pins its fd until released; only
- * unpinned fds are closed when the cache is over its limit.
+ * unpinned fds are closed when the cache is over its limit, least recently used first
+ * (approximately: CLOCK's second chance, so that a use costs one flag, not a reordering).
  */
 import { closeFd, openFd } from './file-io.js'
 
@@ -12,6 +13,8 @@ interface Entry {
   refs: number
   /** Removed from the cache while pinned: close at the last release. */
   detached: boolean
+  /** Used since the eviction sweep last passed it. */
+  used: boolean
 }
 
 export interface FdLease {
@@ -21,10 +24,8 @@ export interface FdLease {
 
 export class FdCache {
   readonly #max: number
-  /** Map order is recency order: oldest first. */
+  /** Map order is the sweep order: an entry that was used moves to the end when the sweep passes it. */
   readonly #entries = new Map<string, Entry>()
-  /** The last entry in recency order: using it again needs no reordering (the common case, one partition busy). */
-  #mostRecent: Entry | null = null
   readonly #onCloseError: (err: unknown) => void
 
   constructor(maxOpen: number, onCloseError: (err: unknown) => void) {
@@ -45,11 +46,7 @@ export class FdCache {
   acquireOpen(path: string): FdLease | null {
     const entry = this.#entries.get(path)
     if (entry === undefined || entry.ready < 0) return null
-    if (this.#mostRecent !== entry) {
-      this.#entries.delete(path)
-      this.#entries.set(path, entry)
-      this.#mostRecent = entry
-    }
+    entry.used = true
     entry.refs++
     return this.#lease(entry, entry.ready)
   }
@@ -57,9 +54,8 @@ export class FdCache {
   async #acquireSlow(path: string): Promise<FdLease> {
     let entry = this.#entries.get(path)
     if (entry === undefined) {
-      entry = { fd: openFd(path, 'r+'), ready: -1, refs: 0, detached: false }
+      entry = { fd: openFd(path, 'r+'), ready: -1, refs: 0, detached: false, used: true }
       this.#entries.set(path, entry)
-      this.#mostRecent = entry
     }
     entry.refs++
     const e = entry
@@ -68,7 +64,7 @@ export class FdCache {
       fd = await e.fd
     } catch (err) {
       e.refs--
-      if (this.#entries.get(path) === e) this.#remove(path, e)
+      if (this.#entries.get(path) === e) this.#entries.delete(path)
       throw err
     }
     e.ready = fd
@@ -94,14 +90,13 @@ export class FdCache {
     if (entry === undefined) return
     this.#entries.delete(from)
     this.#entries.set(to, entry)
-    this.#mostRecent = entry
   }
 
   /** Closes `path`'s fd now if unpinned (before a delete or truncate-by-path); a pinned one closes on release. */
   forget(path: string): void {
     const entry = this.#entries.get(path)
     if (entry === undefined) return
-    this.#remove(path, entry)
+    this.#entries.delete(path)
     if (entry.refs === 0) this.#close(entry)
     else entry.detached = true
   }
@@ -109,24 +104,25 @@ export class FdCache {
   async closeAll(): Promise<void> {
     const all = [...this.#entries.values()]
     this.#entries.clear()
-    this.#mostRecent = null
     for (const e of all) if (e.refs > 0) e.detached = true
     await Promise.all(all.filter((e) => e.refs === 0).map((e) => e.fd.then(closeFd).catch(this.#onCloseError)))
   }
 
   #evict(): void {
-    if (this.#entries.size <= this.#max) return
+    // Two passes at most: the first may only clear `used` flags; pinned entries are skipped.
+    let budget = 2 * this.#entries.size
     for (const [path, entry] of this.#entries) {
-      if (this.#entries.size <= this.#max) break
+      if (this.#entries.size <= this.#max || budget-- <= 0) break
       if (entry.refs > 0) continue
-      this.#remove(path, entry)
+      if (entry.used) {
+        entry.used = false
+        this.#entries.delete(path)
+        this.#entries.set(path, entry)
+        continue
+      }
+      this.#entries.delete(path)
       this.#close(entry)
     }
-  }
-
-  #remove(path: string, entry: Entry): void {
-    this.#entries.delete(path)
-    if (this.#mostRecent === entry) this.#mostRecent = null
   }
 
   #close(entry: Entry): void {

@@ -56,10 +56,12 @@ export class TimeIndex {
    * entry written when a segment closes: allowed one past a full index, as in Kafka.
    */
   maybeAppend(timestamp: number, offset: number, final = false): void {
-    const last = this.lastEntry()
-    if (timestamp <= last.timestamp) return
-    if (this.#entries > this.maxEntries || (this.isFull && !final)) return
-    if (offset < last.offset) throw new RangeError(`time index offset ${offset} is below the last, ${last.offset}`)
+    const n = this.#entries
+    // Called for every indexed batch: compare with the last entry without building it.
+    if (n > 0 ? timestamp <= this.timestampAt(n - 1) : timestamp <= -1) return
+    if (n > this.maxEntries || (this.isFull && !final)) return
+    const lastOffset = n > 0 ? this.offsetAt(n - 1) : this.baseOffset
+    if (offset < lastOffset) throw new RangeError(`time index offset ${offset} is below the last, ${lastOffset}`)
     const at = this.#entries * TIME_ENTRY_SIZE
     if (at + TIME_ENTRY_SIZE > this.#buf.length) {
       const grown = Buffer.alloc(Math.min(this.#buf.length * 2, (this.maxEntries + 1) * TIME_ENTRY_SIZE))
