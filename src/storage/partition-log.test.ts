@@ -104,6 +104,10 @@ describe('PartitionLog against a sorted-map oracle', () => {
         expect(found?.offset ?? null).toBe(want)
         if (found) expect(found.timestamp).toBe(oracle.get(found.offset)!.timestamp)
       }
+      const max = await log.maxTimestampOffset()
+      const live = [...oracle].filter(([o]) => o >= log.logStartOffset)
+      const maxTs = Math.max(...live.map(([, rec]) => rec.timestamp))
+      expect(max).toMatchObject({ timestamp: maxTs, offset: live.find(([, rec]) => rec.timestamp === maxTs)![0] })
       if (round === 1) {
         await m.close()
         m = await open(dir, clock, () => cfg)

@@ -225,6 +225,27 @@ export class PartitionLog {
     return null
   }
 
+  /**
+   * ListOffsets MAX_TIMESTAMP: the first record carrying the largest timestamp, found as Kafka
+   * does (the segment whose max timestamp is largest, then its first record reaching it), or
+   * null for an empty log. Records below the log start offset are not candidates.
+   */
+  async maxTimestampOffset(): Promise<(OffsetAndEpoch & { timestamp: number }) | null> {
+    const start = this.#logStartOffset
+    let best: LogSegment | null = null
+    let bestTimestamp = -1
+    for (const s of this.#segments) {
+      if (s.endOffset <= start) continue
+      const ts = await s.maxTimestamp()
+      if (ts > bestTimestamp) {
+        best = s
+        bestTimestamp = ts
+      }
+    }
+    const found = best === null ? null : await best.findByTimestamp(bestTimestamp, start)
+    return found === null ? null : { ...found, leaderEpoch: this.#epochs.epochForOffset(found.offset) }
+  }
+
   /** For OffsetsForLeaderEpoch: the largest epoch <= `epoch` and where it ends. */
   endOffsetForEpoch(epoch: number): { epoch: number; endOffset: number } {
     return this.#epochs.endOffsetFor(epoch, this.#logEndOffset)
