@@ -100,7 +100,7 @@ describe('topics created and deleted by kafka-python KafkaAdminClient', () => {
   })
 })
 
-describe('Metadata auto-creation (auto.create.topics.enable, num.partitions=2)', () => {
+describe.concurrent('Metadata auto-creation (auto.create.topics.enable, num.partitions=2)', () => {
   it('kafka-python producing to a missing topic creates it with num.partitions; its reports match what kcat reads', async () => {
     const topic = uniqueName('compat-auto-kafka-python')
     const records = Array.from({ length: 6 }, (_, i) => ({ key: `key-${i}`, value: `auto-${i}`, headers: [] }))

@@ -48,25 +48,44 @@ export interface MatrixOptions {
   readonly partitions?: number
 }
 
-export function describeProducerMatrix(broker: () => Broker, producer: ProducerClient, consumers: readonly ConsumerClient[], options: MatrixOptions = {}): void {
+/**
+ * Declares the matrix of one producer; returns its `start` (produce, then every consumer begins
+ * reading), which the describe block awaits. A file with several matrices can call every start
+ * in a top-level beforeAll so they run at once.
+ */
+export function describeProducerMatrix(broker: () => Broker, producer: ProducerClient, consumers: readonly ConsumerClient[], options: MatrixOptions = {}): () => Promise<void> {
   const label = options.label ?? 'producer'
   const partitions = options.partitions ?? PARTITIONS
   const records = options.records ?? ((codec: Codec) => workload(producer.name, codec, { timestamps: producer.setsTimestamps }))
-  describe(`${producer.name} ${label}`, () => {
-    const jobs: ProduceJob[] = (options.codecs ?? producer.codecs).map((codec, i) => ({
-      topic: uniqueName(`compat-${producer.name}-${label}-${codec}`),
-      codec,
-      records: records(codec, i),
-    }))
-    let deliveries: Delivery[] | undefined
-    const window: Window = { start: 0, end: 0 }
+  const jobs: ProduceJob[] = (options.codecs ?? producer.codecs).map((codec, i) => ({
+    topic: uniqueName(`compat-${producer.name}-${label}-${codec}`),
+    codec,
+    records: records(codec, i),
+  }))
+  let deliveries: Delivery[] | undefined
+  const window: Window = { start: 0, end: 0 }
+  const produced = once(async () => {
+    for (const job of jobs) await broker().cluster.createTopic({ name: job.topic, partitions })
+    window.start = Date.now()
+    deliveries = await producer.produce(broker().bootstrap, jobs)
+    window.end = Date.now()
+  })
+  const reads = consumers.map((consumer) => {
+    const readable = jobs.filter((j) => consumer.canDecode(producer.sends(j.codec), producer.name))
+    const read = once(async () => {
+      await produced()
+      return consumer.read(broker().bootstrap, readable.map((j) => j.topic))
+    })
+    return { consumer, readable, read }
+  })
+  // Every consumer starts reading as soon as the records are in; each cell awaits its own column.
+  const start = once(async () => {
+    await produced()
+    for (const { read } of reads) read().catch(() => {})
+  })
 
-    beforeAll(async () => {
-      for (const job of jobs) await broker().cluster.createTopic({ name: job.topic, partitions })
-      window.start = Date.now()
-      deliveries = await producer.produce(broker().bootstrap, jobs)
-      window.end = Date.now()
-    }, 60_000)
+  describe(`${producer.name} ${label}`, () => {
+    beforeAll(start, 60_000)
 
     for (const job of jobs) {
       const stored = producer.sends(job.codec)
@@ -100,15 +119,6 @@ export function describeProducerMatrix(broker: () => Broker, producer: ProducerC
       }
     }
 
-    const reads = consumers.map((consumer) => {
-      const readable = jobs.filter((j) => consumer.canDecode(producer.sends(j.codec), producer.name))
-      return { consumer, readable, read: once(() => consumer.read(broker().bootstrap, readable.map((j) => j.topic))) }
-    })
-    // Every consumer starts reading as soon as the records are in; each cell awaits its own column.
-    beforeAll(() => {
-      for (const { read } of reads) read().catch(() => {})
-    })
-
     for (const { consumer, readable, read } of reads) {
       for (const job of readable) {
         it(`${job.codec} → ${consumer.name}`, async () => {
@@ -119,6 +129,7 @@ export function describeProducerMatrix(broker: () => Broker, producer: ProducerC
       }
     }
   })
+  return start
 }
 
 /** Each record's timestamp type and value; a client-clock CreateTime only has to fall in the produce window. */

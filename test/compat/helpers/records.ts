@@ -100,6 +100,21 @@ export function largeValue(seed: number, size: number): string {
   return parts.join(' ').slice(0, size)
 }
 
+const LARGE = 900 * 1024
+
+/**
+ * ~900 KiB records, one per partition of two (under the default max.message.bytes, 1048588, and
+ * the clients' default 1 MiB per-partition fetch), so one per batch. No small records beside them:
+ * kafka-python and librdkafka send a batch raw when compression does not shrink it, as a lone small one.
+ */
+export function largeRecords(seed: number, options: { timestamps?: boolean } = {}): OutRecord[] {
+  const ts = (n: number) => (options.timestamps ? { timestamp: BASE_TIMESTAMP + n } : {})
+  return [
+    { partition: 0, key: 'large-0', value: largeValue(seed * 2 + 1, LARGE), headers: [['size', 'large']], ...ts(0) },
+    { partition: 1, key: null, value: largeValue(seed * 2 + 2, LARGE), headers: [], ...ts(1) },
+  ]
+}
+
 /** The records a consumer must see for `sent` on `topic`: offsets count up per partition in send order. */
 export function expectedRecords(topic: string, sent: readonly OutRecord[]): Omit<SeenRecord, 'timestamp' | 'timestampType'>[] {
   const next = new Map<number, number>()
