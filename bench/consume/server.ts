@@ -30,8 +30,9 @@ const partitionMaxBytes = Number(partitionMaxArg)
 const TOPIC = 'backlog'
 
 const broker = await Broker.start({
-  configSources: [{ name: 'bench', entries: new Map([['listeners', 'PLAINTEXT://127.0.0.1:0'], ['log.dirs', dataDir!]]) }],
-  log: createLogger({ level: 'warn' }),
+  configSources: [{ name: 'bench', entries: new Map([['listeners', 'PLAINTEXT://127.0.0.1:0'], ['log.dirs', dataDir!], ['log.segment.bytes', '2147483647']]) }],
+  // stdout carries the answers to the parent; the broker's log goes to stderr.
+  log: createLogger({ level: 'warn', destination: { write: (line: string) => process.stderr.write(line) } }),
 })
 await broker.cluster.createTopic({ name: TOPIC, partitions })
 
