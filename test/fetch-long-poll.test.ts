@@ -110,15 +110,17 @@ describe('long-poll Fetch', () => {
     expect(body.responses[0]!.partitions[0]!.errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
   })
 
-  it('leaves no waiting fetch, listener or timer behind after many expire', async () => {
+  it('leaves no waiting fetch, listener or timer behind after 10,000 long polls expire', async () => {
     const name = uniqueName('poll-leak')
     await createTopicWithLogs(broker, name, 3)
     const timersBefore = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length
-    const clients = await Promise.all(Array.from({ length: 20 }, () => RawClient.connect(broker.bootstrap)))
-    for (let round = 0; round < 10; round++) {
-      for (const c of clients) c.send(Fetch, VERSION, fetchRequest([0, 1, 2].map((partition) => ({ topic: name, partition })), { maxWaitMs: 20 }))
-    }
-    for (const c of clients) for (let round = 0; round < 10; round++) await c.receive(Fetch, VERSION)
+    const clients = await Promise.all(Array.from({ length: 40 }, () => RawClient.connect(broker.bootstrap)))
+    const perClient = 250
+    const request = fetchRequest([0, 1, 2].map((partition) => ({ topic: name, partition })), { maxWaitMs: 2 })
+    for (let round = 0; round < perClient; round++) for (const c of clients) c.send(Fetch, VERSION, request)
+    await Promise.all(clients.map(async (c) => {
+      for (let round = 0; round < perClient; round++) expect((await c.receive(Fetch, VERSION)).body.responses[0]!.partitions).toHaveLength(3)
+    }))
     for (const c of clients) c.close()
     expect(broker.fetches.purgatory.size).toBe(0)
     expect(broker.fetches.purgatory.watchedLogs).toBe(0)
