@@ -1,14 +1,16 @@
 // Topic administration and positioning across clients: topics kafka-python's admin creates are
 // what kcat -L, @platformatic/kafka and kafkajs see (configs included); Metadata auto-creation per
-// client; kafka-python seeks (beginning, end, offset, time) over records other clients wrote.
+// client; partitions added and records deleted through kafkajs' admin; kafka-python seeks
+// (beginning, end, offset, time) over records other clients wrote.
 import { Consumer as PlatformaticConsumer } from '@platformatic/kafka'
 import { Kafka, logLevel } from 'kafkajs'
 import { describe, expect, it } from 'vitest'
 import { ErrorCode } from '../../src/protocol/error-codes.js'
 import { uniqueName } from '../helpers/index.js'
-import { kafkaPythonConsumer, kcatConsumer } from './helpers/consumers.js'
+import { readPartition } from '../helpers/partition-records.js'
+import { confluentConsumer, kafkaPythonConsumer, kcatConsumer, platformaticConsumer } from './helpers/consumers.js'
 import { useBroker } from './helpers/matrix.js'
-import { confluentProducer, kafkajsProducer, kcatProducer } from './helpers/producers.js'
+import { confluentProducer, kafkaPythonProducer, kafkajsProducer, kcatProducer } from './helpers/producers.js'
 import { BASE_TIMESTAMP, CODEC_ID, comparable, expectedRecords, storedCodecs } from './helpers/records.js'
 import type { Delivery, OutRecord } from './helpers/records.js'
 import { run, runPython, startPython } from './helpers/run.js'
@@ -135,6 +137,44 @@ describe.concurrent('Metadata auto-creation (auto.create.topics.enable, num.part
       await producer.disconnect()
     }
     expect(broker().cluster.topics.get(topic)).toBeUndefined()
+  })
+})
+
+describe('partitions added and records deleted through kafkajs admin, seen by the other clients', () => {
+  it('CreatePartitions grows the topic for kcat -L and kafka-python; DeleteRecords inside a batch moves every consumer to the new start', async () => {
+    const topic = uniqueName('compat-grow')
+    await broker().cluster.createTopic({ name: topic, partitions: 1 })
+    const before: OutRecord[] = Array.from({ length: 5 }, (_, i) => ({ partition: 0, key: `c${i}`, value: `confluent-${i}`, headers: [] }))
+    await confluentProducer.produce(broker().bootstrap, [{ topic, codec: 'snappy', records: before }])
+    const added: OutRecord[] = [{ partition: 2, key: 'new', value: 'kafka-python', headers: [['on', 'p2']] }]
+    const kafka = new Kafka({ brokers: [broker().bootstrap], logLevel: logLevel.NOTHING })
+    const kafkaAdmin = kafka.admin()
+    await kafkaAdmin.connect()
+    try {
+      await kafkaAdmin.createPartitions({ topicPartitions: [{ topic, count: 3 }] })
+      expect((await kcatList(topic)).topics[0]?.partitions.map((p) => p.partition)).toEqual([0, 1, 2])
+      expect(await kafkaPythonProducer.produce(broker().bootstrap, [{ topic, codec: 'gzip', records: added }])).toEqual([{ topic, partition: 2, offset: 0 }])
+      // All five records are one snappy batch; deleting up to offset 3 cuts through it.
+      expect((await readPartition(broker(), topic, 0)).map((b) => [b.baseOffset, b.lastOffset])).toEqual([[0, 4]])
+      await kafkaAdmin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '3' }] })
+      expect((await kafkaAdmin.fetchTopicOffsets(topic)).map(({ partition, low, high }) => [partition, low, high])).toEqual([
+        [0, '3', '5'],
+        [1, '0', '0'],
+        [2, '0', '1'],
+      ])
+    } finally {
+      await kafkaAdmin.disconnect()
+    }
+    const expected = [
+      ...expectedRecords(topic, before).filter((r) => r.offset >= 3),
+      ...expectedRecords(topic, added),
+    ]
+    for (const consumer of [kcatConsumer, confluentConsumer, kafkaPythonConsumer]) {
+      expect({ consumer: consumer.name, records: comparable(await consumer.read(broker().bootstrap, [topic])) }).toEqual({ consumer: consumer.name, records: comparable(expected) })
+    }
+    // platformatic's low-level fetch from offset 0, now below the log start offset.
+    const err = (await platformaticConsumer.read(broker().bootstrap, [topic]).catch((e: unknown) => e)) as { findBy?: (key: string, value: string) => unknown }
+    expect(err.findBy?.('apiId', 'OFFSET_OUT_OF_RANGE')).toBeTruthy()
   })
 })
 
