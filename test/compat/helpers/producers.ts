@@ -14,6 +14,8 @@ export interface ProduceJob {
   readonly topic: string
   readonly codec: Codec
   readonly records: readonly OutRecord[]
+  /** Default -1 (all). With 0 the broker answers nothing, so clients report no offsets. */
+  readonly acks?: 0 | 1 | -1
 }
 
 export interface ProducerClient {
@@ -71,7 +73,7 @@ export const kafkajsProducer: ProducerClient = {
       for (const job of jobs) {
         const result = await producer.send({
           topic: job.topic,
-          acks: -1,
+          acks: job.acks ?? -1,
           compression: KAFKAJS_TYPES[job.codec],
           messages: job.records.map((r) => ({
             partition: r.partition,
@@ -81,6 +83,7 @@ export const kafkajsProducer: ProducerClient = {
             ...(r.timestamp === undefined ? {} : { timestamp: String(r.timestamp) }),
           })),
         })
+        if (job.acks === 0) continue
         const reports = new Map(result.map((m) => [m.partition, { offset: Number(m.baseOffset), logAppendTime: Number(m.logAppendTime) }]))
         deliveries.push(...offsetsFromBases(job.topic, job.records, reports))
       }
@@ -104,7 +107,7 @@ export const platformaticProducer: ProducerClient = {
       const deliveries: Delivery[] = []
       for (const job of jobs) {
         const result = await producer.send({
-          acks: ProduceAcks.ALL,
+          acks: job.acks ?? ProduceAcks.ALL,
           compression: job.codec,
           messages: job.records.map((r) => ({
             topic: job.topic,
@@ -115,6 +118,7 @@ export const platformaticProducer: ProducerClient = {
             ...(r.timestamp === undefined ? {} : { timestamp: BigInt(r.timestamp) }),
           })),
         })
+        if (job.acks === 0) continue
         const reports = new Map((result.offsets ?? []).map((o) => [o.partition, { offset: Number(o.offset) }]))
         deliveries.push(...offsetsFromBases(job.topic, job.records, reports))
       }
@@ -157,7 +161,7 @@ export const kcatProducer: ProducerClient = {
         // A line without the key delimiter is a record with a null key.
         const input = records.map((r) => (r.key === null ? r.value : `${r.key}\t${r.value}`)).join('\n') + '\n'
         const args = ['-b', bootstrap, '-P', '-t', job.topic, '-p', String(partition), '-K', '\t', '-z', job.codec, ...headers]
-        return run('kcat', [...args, '-X', 'topic.request.required.acks=-1', '-X', `linger.ms=${LIBRDKAFKA_LINGER_MS}`], { input })
+        return run('kcat', [...args, '-X', `topic.request.required.acks=${job.acks ?? -1}`, '-X', `linger.ms=${LIBRDKAFKA_LINGER_MS}`], { input })
       }),
     )
     await Promise.all(runs)

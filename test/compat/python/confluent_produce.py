@@ -1,6 +1,6 @@
 """Produces with confluent-kafka (librdkafka) and prints one delivery report per record, in input order.
 
-stdin: {"bootstrap": str, "config": {...}, "jobs": [{"topic", "codec", "records": [
+stdin: {"bootstrap": str, "config": {...}, "jobs": [{"topic", "codec", "acks"?, "records": [
         {"partition", "key", "value", "headers": [[k, v]], "timestamp"?}]}]}
 stdout: [{"topic", "partition", "offset", "logAppendTime" (-1 for CreateTime), "error": str|null}] per record.
 """
@@ -13,7 +13,7 @@ args = json.load(sys.stdin)
 reports = []
 producers = []
 for job in args["jobs"]:
-    config = {"bootstrap.servers": args["bootstrap"], "compression.type": job["codec"], "acks": "all", "linger.ms": 20}
+    config = {"bootstrap.servers": args["bootstrap"], "compression.type": job["codec"], "acks": job.get("acks", "all"), "linger.ms": 20}
     config.update(args.get("config", {}))
     producer = Producer(config)
     first = len(reports)

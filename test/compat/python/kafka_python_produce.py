@@ -1,6 +1,6 @@
 """Produces with kafka-python and prints the record metadata of every send, in input order.
 
-stdin: {"bootstrap": str, "config": {...}, "jobs": [{"topic", "codec", "records": [
+stdin: {"bootstrap": str, "config": {...}, "jobs": [{"topic", "codec", "acks"?, "records": [
         {"partition"?, "key", "value", "headers": [[k, v]], "timestamp"?}]}]}
 stdout: [{"topic", "partition", "offset", "logAppendTime"?}] per record; logAppendTime is -1 for CreateTime.
 """
@@ -12,7 +12,7 @@ from kafka import KafkaProducer
 args = json.load(sys.stdin)
 reports = []
 for job in args["jobs"]:
-    config = {"bootstrap_servers": args["bootstrap"], "acks": "all", "linger_ms": 20,
+    config = {"bootstrap_servers": args["bootstrap"], "acks": job.get("acks", "all"), "linger_ms": 20,
               "compression_type": None if job["codec"] == "none" else job["codec"]}
     config.update(args.get("config", {}))
     producer = KafkaProducer(**config)
