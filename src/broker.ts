@@ -10,6 +10,9 @@ import { TopicRegistry } from './cluster/topic-registry.js'
 import { BrokerConfig } from './config/broker-config.js'
 import type { ConfigSource } from './config/broker-config.js'
 import { TopicConfigs } from './config/topic-config-cache.js'
+import { BrokerConfigLayers } from './config/broker-config-layers.js'
+import { ConfigAdmin } from './config/config-admin.js'
+import { DynamicBrokerConfigs } from './config/dynamic-broker-configs.js'
 import { startBrokerGroups } from './coordinator/group/broker-groups.js'
 import type { BrokerGroups } from './coordinator/group/broker-groups.js'
 import type { ApiHandler, BrokerServices } from './handlers/handler.js'
@@ -69,7 +72,9 @@ export class Broker {
     let groups: BrokerGroups | undefined
     try {
       const topics = await TopicRegistry.open(logDirs.metadataDir)
-      const topicConfigs = new TopicConfigs(config, topics, log.child({ component: 'topic-configs' }))
+      // Dynamic broker configs set through AlterConfigs survive restarts: they are layered over the static config.
+      const layers = new BrokerConfigLayers(config, await DynamicBrokerConfigs.open(logDirs.metadataDir))
+      const topicConfigs = new TopicConfigs(layers, topics, log.child({ component: 'topic-configs' }))
       logs = await LogManager.open({
         logDirs: logDirs.dirs,
         configFor: (topic) => topicConfigs.logConfig(topic),
@@ -95,7 +100,8 @@ export class Broker {
         log: log.child({ component: 'fetch' }),
       })
       groups = startBrokerGroups({ config, cluster, replicas, log: log.child({ component: 'groups' }) })
-      const services: BrokerServices = { cluster, config, handlers, replicas, fetches, topicConfigs, groups: groups.coordinator }
+      const configs = new ConfigAdmin({ topics, topicConfigs, nodeId })
+      const services: BrokerServices = { cluster, config, handlers, replicas, fetches, topicConfigs, groups: groups.coordinator, configs }
       const advertised = new Map<string, AdvertisedEndpoint>()
       const server = await SocketServer.start({
         listeners: plan.listeners,

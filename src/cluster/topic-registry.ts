@@ -125,6 +125,21 @@ export class TopicRegistry {
     })
   }
 
+  /**
+   * Replaces a topic's config overrides (AlterConfigs). The new frozen configs object is what the
+   * topic config cache recognises the change by. Throws KafkaError UNKNOWN_TOPIC_OR_PARTITION.
+   */
+  setConfigs(name: string, configs: Readonly<Record<string, string>>): Promise<TopicInfo> {
+    return this.#serialized(async () => {
+      const old = this.#byName.get(name)
+      if (!old) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${name}' does not exist.`)
+      const info = toInfo({ name, topicId: old.topicId, partitions: old.partitions, configs: { ...configs } })
+      await this.#persist([...this.#byName.values()].map((t) => (t === old ? info : t)))
+      this.#add(info)
+      return info
+    })
+  }
+
   /** Resolves once every change requested so far is on disk (or has failed). */
   async flush(): Promise<void> {
     await this.#writes

@@ -12,7 +12,9 @@ import type { Logger } from '../log.js'
 import type { CleanupPolicy, LogConfig, MessageTimestampType } from '../storage/log-config.js'
 import { validatorConfig } from '../replica/validator-config.js'
 import type { TopicCompression, ValidatorConfig } from '../replica/validator-config.js'
-import type { BrokerConfig, BrokerConfigKey } from './broker-config.js'
+import { BrokerConfig } from './broker-config.js'
+import type { BrokerConfigKey } from './broker-config.js'
+import { BrokerConfigLayers } from './broker-config-layers.js'
 import { LONG_MAX, formatConfigValue } from './config-def.js'
 import { ConfigSource } from './config-source.js'
 import type { ConfigSourceId } from './config-source.js'
@@ -43,26 +45,48 @@ const NO_OVERRIDES: Readonly<Record<string, string>> = Object.freeze({})
 const UNIT_MS = { minutes: 60_000, hours: 3_600_000 } as const
 
 export class TopicConfigs {
-  /** The values a topic gets for the keys it does not override, with where each comes from. */
-  readonly defaults: TopicConfigValues
-  readonly #defaultSources: ReadonlyMap<TopicConfigKey, ConfigSourceId>
+  /** The broker's config layers the topic defaults come from. */
+  readonly broker: BrokerConfigLayers
+  #defaults!: TopicConfigValues
+  #defaultSources!: ReadonlyMap<TopicConfigKey, ConfigSourceId>
   readonly #topics: TopicConfigLookup
   readonly #log: Logger | undefined
   readonly #cache = new Map<string, Entry>()
   #defaultsEntry: Entry | undefined
 
-  constructor(broker: BrokerConfig, topics: TopicConfigLookup, log?: Logger) {
+  constructor(broker: BrokerConfig | BrokerConfigLayers, topics: TopicConfigLookup, log?: Logger) {
+    this.broker = broker instanceof BrokerConfig ? new BrokerConfigLayers(broker) : broker
+    this.#topics = topics
+    this.#log = log
+    this.#computeDefaults()
+    // A dynamic broker config changes the defaults of every topic that does not override it, at once.
+    this.broker.dynamic.onChange(() => this.#computeDefaults())
+  }
+
+  /** The values a topic gets for the keys it does not override. */
+  get defaults(): TopicConfigValues {
+    return this.#defaults
+  }
+
+  #computeDefaults(): void {
     const values: Record<string, unknown> = {}
     const sources = new Map<TopicConfigKey, ConfigSourceId>()
     for (const key of TOPIC_CONFIG_KEYS) {
-      const synonym = topicConfigDefs[key].synonyms.find((s) => broker.explicit.has(s.name))
-      values[key] = synonym ? fromBroker(broker, synonym) : topicConfigDefs[key].default
-      sources.set(key, synonym ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG)
+      let source: ConfigSourceId = ConfigSource.DEFAULT_CONFIG
+      values[key] = topicConfigDefs[key].default
+      for (const synonym of topicConfigDefs[key].synonyms) {
+        const layer = this.broker.setIn(synonym.name)
+        if (!layer) continue
+        values[key] = fromBroker(this.broker, synonym)
+        source = layer.source
+        break
+      }
+      sources.set(key, source)
     }
-    this.defaults = Object.freeze(values as TopicConfigValues)
+    this.#defaults = Object.freeze(values as TopicConfigValues)
     this.#defaultSources = sources
-    this.#topics = topics
-    this.#log = log
+    this.#cache.clear()
+    this.#defaultsEntry = undefined
   }
 
   /** The storage settings of `topic` (broker defaults for a topic that does not exist). */
@@ -129,7 +153,7 @@ export class TopicConfigs {
 }
 
 /** A broker synonym's value in the topic config's unit. */
-function fromBroker(broker: BrokerConfig, synonym: BrokerSynonym): unknown {
+function fromBroker(broker: BrokerConfigLayers, synonym: BrokerSynonym): unknown {
   const value = broker.get(synonym.name as BrokerConfigKey)
   return synonym.unit && typeof value === 'number' ? value * UNIT_MS[synonym.unit] : value
 }

@@ -30,17 +30,20 @@ const TYPE_MESSAGES: Partial<Record<ConfigType, string>> = {
   double: 'Not a number of type DOUBLE',
 }
 
-/** One value, parsed and validated; the error is Kafka's whole message. */
-export function parseTopicConfig<K extends TopicConfigKey>(key: K, raw: string): Parsed<TopicConfigValues[K]> {
+/**
+ * One value, parsed and validated; the error is Kafka's whole message. `shownKey` names a broker
+ * synonym validated by the topic config's rules (a dynamic broker config).
+ */
+export function parseTopicConfig<K extends TopicConfigKey>(key: K, raw: string, shownKey: string = key): Parsed<TopicConfigValues[K]> {
   const def = topicConfigDefs[key]
   let value: TopicConfigValues[K]
   try {
     value = parseConfigValue(key, { type: def.type, default: null, doc: def.doc }, raw) as TopicConfigValues[K]
   } catch {
-    return { error: invalidValueMessage(key, raw, TYPE_MESSAGES[def.type] ?? 'Invalid value') }
+    return { error: invalidValueMessage(shownKey, raw, TYPE_MESSAGES[def.type] ?? 'Invalid value') }
   }
   const refusal = (def.validate as KafkaValidator<TopicConfigValues[K]> | undefined)?.(value)
-  return refusal ? { error: invalidValueMessage(key, refusal.shown ?? raw, refusal.message) } : { value }
+  return refusal ? { error: invalidValueMessage(shownKey, refusal.shown ?? raw, refusal.message) } : { value }
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Logger } from '../log.js'
 import type { Cluster } from '../cluster/cluster.js'
 import type { GroupCoordinator } from '../coordinator/group/group-coordinator.js'
 import type { BrokerConfig } from '../config/broker-config.js'
+import type { ConfigAdmin } from '../config/config-admin.js'
 import type { TopicConfigs } from '../config/topic-config-cache.js'
 import type { FetchService } from '../replica/fetch-service.js'
 import type { ReplicaManager } from '../replica/replica-manager.js'
@@ -27,6 +28,8 @@ export interface BrokerServices {
   readonly topicConfigs: TopicConfigs
   /** The classic group coordinator over __consumer_offsets. */
   readonly groups: GroupCoordinator
+  /** DescribeConfigs / AlterConfigs / IncrementalAlterConfigs for topics and the broker. */
+  readonly configs: ConfigAdmin
 }
 
 /** The part of the registry handlers may read (ApiVersions lists it). */

@@ -1,15 +1,18 @@
 /** Every API Brook serves. ApiVersions offers exactly these, with the versions each declares. */
+import { alterConfigs } from './alter-configs.js'
 import { apiVersions } from './api-versions.js'
 import { createPartitions } from './create-partitions.js'
 import { createTopics } from './create-topics.js'
 import { deleteGroups } from './delete-groups.js'
 import { deleteRecords } from './delete-records.js'
 import { deleteTopics } from './delete-topics.js'
+import { describeConfigs } from './describe-configs.js'
 import { describeGroups } from './describe-groups.js'
 import { fetch } from './fetch.js'
 import { findCoordinator } from './find-coordinator.js'
 import type { ApiHandler } from './handler.js'
 import { heartbeat } from './heartbeat.js'
+import { incrementalAlterConfigs } from './incremental-alter-configs.js'
 import { joinGroup } from './join-group.js'
 import { leaveGroup } from './leave-group.js'
 import { listGroups } from './list-groups.js'
@@ -42,4 +45,7 @@ export const brokerHandlers: readonly ApiHandler[] = [
   listGroups,
   deleteGroups,
   offsetDelete,
+  describeConfigs,
+  alterConfigs,
+  incrementalAlterConfigs,
 ]

@@ -54,6 +54,9 @@ describe('handler registry', () => {
       ListGroups: '0-5',
       DeleteGroups: '0-2',
       OffsetDelete: '0-0',
+      DescribeConfigs: '1-4',
+      AlterConfigs: '0-2',
+      IncrementalAlterConfigs: '0-1',
     })
   })
 })
