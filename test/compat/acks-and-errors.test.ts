@@ -5,11 +5,10 @@
 import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { eventually, uniqueName } from '../helpers/index.js'
-import { readPartitionText } from '../helpers/partition-records.js'
 import { useBroker } from './helpers/matrix.js'
 import { confluentProducer, kafkaPythonProducer, kafkajsProducer, kcatProducer, platformaticProducer } from './helpers/producers.js'
 import type { ProducerClient } from './helpers/producers.js'
-import { PARTITIONS, comparable, expectedRecords, workload } from './helpers/records.js'
+import { PARTITIONS, comparable, expectedRecords, logRecords, workload } from './helpers/records.js'
 import type { OutRecord } from './helpers/records.js'
 
 const broker = useBroker()
@@ -27,13 +26,7 @@ const TOO_LARGE: ReadonlyMap<ProducerClient, RegExp> = new Map([
 const ONE_CONNECTION = new Set([kafkajsProducer, platformaticProducer])
 
 async function logOf(topic: string, partitions: number) {
-  const out = []
-  for (let p = 0; p < partitions; p++) {
-    for (const r of await readPartitionText(broker(), topic, p)) {
-      out.push({ topic, partition: p, offset: r.offset, key: r.key, value: r.value ?? '', headers: Object.entries(r.headers).map(([k, v]) => [k, v ?? ''] as const) })
-    }
-  }
-  return comparable(out)
+  return comparable(await logRecords(broker(), topic, partitions))
 }
 
 describe.concurrent('acks=0', () => {

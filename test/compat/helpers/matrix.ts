@@ -8,10 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Broker } from '../../../src/broker.js'
 import { startTestBroker } from '../../helpers/broker.js'
 import { uniqueName } from '../../helpers/index.js'
-import { readPartitionText } from '../../helpers/partition-records.js'
 import type { ConsumerClient } from './consumers.js'
 import type { ProduceJob, ProducerClient } from './producers.js'
-import { CODEC_ID, PARTITIONS, comparable, expectedRecords, storedCodecs, workload } from './records.js'
+import { CODEC_ID, PARTITIONS, comparable, expectedRecords, logRecords, storedCodecs, workload } from './records.js'
 import type { Codec, Delivery, OutRecord, SeenRecord } from './records.js'
 
 interface Window {
@@ -93,12 +92,7 @@ export function describeProducerMatrix(broker: () => Broker, producer: ProducerC
 
       it(`${job.codec}: the log holds the records exactly, in ${stored} batches`, async () => {
         expect(await storedCodecs(broker(), job.topic, partitions)).toEqual(new Set([CODEC_ID[stored]]))
-        const fromLog = []
-        for (let p = 0; p < partitions; p++) {
-          for (const r of await readPartitionText(broker(), job.topic, p)) {
-            fromLog.push({ topic: job.topic, partition: p, offset: r.offset, key: r.key, value: r.value ?? '', headers: Object.entries(r.headers).map(([k, v]) => [k, v ?? ''] as const) })
-          }
-        }
+        const fromLog = await logRecords(broker(), job.topic, partitions)
         expect(comparable(fromLog)).toEqual(comparable(expected))
       })
 

@@ -7,7 +7,7 @@ import { Producer as PlatformaticProducer, ProduceAcks, stringSerializers } from
 import { CompressionCodecs, CompressionTypes, Kafka, logLevel } from 'kafkajs'
 import { brokerHandlers } from '../../../src/handlers/index.js'
 import { ApiKey } from '../../../src/protocol/generated/api-keys.js'
-import type { Codec, Delivery, OutRecord } from './records.js'
+import type { Codec, Delivery, Header, OutRecord } from './records.js'
 import { run, runPython } from './run.js'
 
 export interface ProduceJob {
@@ -46,6 +46,16 @@ CompressionCodecs[CompressionTypes.Snappy] = require('kafkajs-snappy') as Kafkaj
 const Lz4Codec = require('kafkajs-lz4') as new () => { codec: KafkajsCodecFactory }
 CompressionCodecs[CompressionTypes.LZ4] = new Lz4Codec().codec
 
+/** kafkajs takes headers as an object; a key sent more than once takes an array of values. */
+function kafkajsHeaders(headers: readonly Header[]): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {}
+  for (const [k, v] of headers) {
+    const seen = out[k]
+    out[k] = seen === undefined ? v : [...(Array.isArray(seen) ? seen : [seen]), v]
+  }
+  return out
+}
+
 /** Per record, its offset from the batch base offsets the client reports per partition. */
 function offsetsFromBases(topic: string, records: readonly OutRecord[], reports: ReadonlyMap<number, Omit<Delivery, 'topic' | 'partition'>>): Delivery[] {
   const seen = new Map<number, number>()
@@ -79,7 +89,7 @@ export const kafkajsProducer: ProducerClient = {
             partition: r.partition,
             key: r.key,
             value: r.value,
-            headers: Object.fromEntries(r.headers),
+            headers: kafkajsHeaders(r.headers),
             ...(r.timestamp === undefined ? {} : { timestamp: String(r.timestamp) }),
           })),
         })

@@ -53,12 +53,19 @@ const PER_PARTITION = 8
 /** CreateTime the workload's records carry, far from the broker's clock so a rewrite shows. */
 export const BASE_TIMESTAMP = 1_600_000_000_000
 
+/** Producers that cannot send two headers with one key (@platformatic/kafka takes a Map). */
+const NO_DUPLICATE_HEADERS = new Set(['platformatic'])
+
 /**
- * Headers depend on the partition only, because kcat sets one header list per invocation:
- * two headers (one non-ASCII) on partition 0, none on 1, one on 2.
+ * Headers depend on the partition only, because kcat sets one header list per invocation: on
+ * partition 0 three headers, one non-ASCII and one key twice (where the client can), none on 1,
+ * one on 2.
  */
 export function headersFor(client: string, codec: Codec, partition: number): Header[] {
-  if (partition === 0) return [['client', client], ['trace', `p0-ü-${codec}`]]
+  if (partition === 0) {
+    const headers: Header[] = [['client', client], ['trace', `p0-ü-${codec}`]]
+    return NO_DUPLICATE_HEADERS.has(client) ? headers : [...headers, ['trace', 'again']]
+  }
   return partition === 2 ? [['codec', codec]] : []
 }
 
@@ -146,6 +153,20 @@ export function comparable(records: readonly Omit<SeenRecord, 'timestamp' | 'tim
 
 export function sortRecords<T extends { topic: string; partition: number; offset: number }>(records: readonly T[]): T[] {
   return [...records].sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition || a.offset - b.offset))
+}
+
+/** A topic's records as the log holds them (read through the storage, not Fetch), header lists kept whole. */
+export async function logRecords(broker: Broker, topic: string, partitions = PARTITIONS): Promise<Omit<SeenRecord, 'timestamp' | 'timestampType'>[]> {
+  const out = []
+  for (let partition = 0; partition < partitions; partition++) {
+    for (const batch of await readPartition(broker, topic, partition)) {
+      for (const r of batch.records) {
+        const headers = r.headers.map((h) => [h.key, h.value?.toString() ?? ''] as const)
+        out.push({ topic, partition, offset: r.offset, key: r.key?.toString() ?? null, value: r.value?.toString() ?? '', headers })
+      }
+    }
+  }
+  return out
 }
 
 /** The compression types of the batches stored for `topic`, read through the storage (not Fetch). */
