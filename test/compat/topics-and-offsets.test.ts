@@ -162,11 +162,16 @@ describe('partitions added and records deleted through kafkajs admin, seen by th
         [1, '0', '0'],
         [2, '0', '1'],
       ])
+      // Produce v5+ answers with the log start offset.
+      const producer = kafka.producer({ allowAutoTopicCreation: false })
+      await producer.connect()
+      const sent = await producer.send({ topic, acks: -1, messages: [{ partition: 0, key: 'kafkajs', value: 'after-delete' }] }).finally(() => producer.disconnect())
+      expect(sent.map(({ partition, baseOffset, logStartOffset }) => [partition, baseOffset, logStartOffset])).toEqual([[0, '5', '3']])
     } finally {
       await kafkaAdmin.disconnect()
     }
     const expected = [
-      ...expectedRecords(topic, before).filter((r) => r.offset >= 3),
+      ...expectedRecords(topic, [...before, { partition: 0, key: 'kafkajs', value: 'after-delete', headers: [] }]).filter((r) => r.offset >= 3),
       ...expectedRecords(topic, added),
     ]
     for (const consumer of [kcatConsumer, confluentConsumer, kafkaPythonConsumer]) {
