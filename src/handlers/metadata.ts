@@ -18,7 +18,7 @@ import { defineHandler } from './handler.js'
 import type { RequestContext } from './handler.js'
 
 /** Every partition of a topic lives on this node at leader epoch 0 (one node, no elections). */
-const LEADER_EPOCH = 0
+export const LEADER_EPOCH = 0
 
 export const metadata = defineHandler({
   api: Metadata,

@@ -57,6 +57,13 @@ describe('handler registry', () => {
       DescribeConfigs: '1-4',
       AlterConfigs: '0-2',
       IncrementalAlterConfigs: '0-1',
+      DescribeCluster: '0-1',
+      DescribeLogDirs: '0-4',
+      OffsetForLeaderEpoch: '2-4',
+      ElectLeaders: '0-2',
+      AlterPartitionReassignments: '0-0',
+      ListPartitionReassignments: '0-0',
+      DescribeTopicPartitions: '0-0',
     })
   })
 })
