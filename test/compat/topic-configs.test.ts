@@ -120,9 +120,10 @@ for (const s of SCENARIOS) {
       expect(batches.every((b) => b.crcValid)).toBe(true)
       expect(new Set(batches.map((b) => b.timestampType))).toEqual(new Set([s.logAppendTime ? 1 : 0]))
       if (s.logAppendTime) for (const b of batches) expect(b.maxTimestamp).toSatisfy((t: number) => t >= p.start && t <= p.end)
-      const fromLog = batches.flatMap((b) => b.records.map((r) => ({ offset: r.offset, key: r.key?.toString() ?? null, value: r.value?.toString() ?? '' })))
+      const fromLog = batches.flatMap((b) => b.records.map((r) => ({ offset: r.offset, key: r.key?.toString() ?? null, value: r.value?.toString() ?? null })))
       const sent = expectedRecords(p.topic, p.records).map(({ offset, key, value }) => ({ offset, key, value }))
-      expect(fromLog.sort((a, b) => a.offset - b.offset || (a.value < b.value ? -1 : 1))).toEqual(sent.sort((a, b) => a.offset - b.offset || (a.value < b.value ? -1 : 1)))
+      const order = (a: { offset: number; key: string | null }, b: { offset: number; key: string | null }) => a.offset - b.offset || String(a.key).localeCompare(String(b.key))
+      expect(fromLog.sort(order)).toEqual(sent.sort(order))
     })
 
     if (s.logAppendTime && REPORTS_LOG_APPEND_TIME.has(s.producer.name)) {

@@ -123,7 +123,7 @@ export const platformaticProducer: ProducerClient = {
             topic: job.topic,
             partition: r.partition,
             ...(r.key === null ? {} : { key: r.key }),
-            value: r.value,
+            ...(r.value === null ? {} : { value: r.value }),
             headers: new Map(r.headers),
             ...(r.timestamp === undefined ? {} : { timestamp: BigInt(r.timestamp) }),
           })),
@@ -168,9 +168,9 @@ export const kcatProducer: ProducerClient = {
       [...new Set(job.records.map((r) => r.partition))].map((partition) => {
         const records = job.records.filter((r) => r.partition === partition)
         const headers = records[0]!.headers.flatMap(([k, v]) => ['-H', `${k}=${v}`])
-        // A line without the key delimiter is a record with a null key.
-        const input = records.map((r) => (r.key === null ? r.value : `${r.key}\t${r.value}`)).join('\n') + '\n'
-        const args = ['-b', bootstrap, '-P', '-t', job.topic, '-p', String(partition), '-K', '\t', '-z', job.codec, ...headers]
+        // A line without the key delimiter is a record with a null key; with -Z an empty value is null.
+        const input = records.map((r) => (r.key === null ? (r.value ?? '') : `${r.key}\t${r.value ?? ''}`)).join('\n') + '\n'
+        const args = ['-b', bootstrap, '-P', '-Z', '-t', job.topic, '-p', String(partition), '-K', '\t', '-z', job.codec, ...headers]
         return run('kcat', [...args, '-X', `topic.request.required.acks=${job.acks ?? -1}`, '-X', `linger.ms=${LIBRDKAFKA_LINGER_MS}`], { input })
       }),
     )

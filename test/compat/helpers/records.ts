@@ -19,7 +19,8 @@ export type Header = readonly [key: string, value: string]
 export interface OutRecord {
   readonly partition: number
   readonly key: string | null
-  readonly value: string
+  /** null: a tombstone. */
+  readonly value: string | null
   readonly headers: readonly Header[]
   /** CreateTime to set; producers that cannot set one (kcat) leave the client's clock. */
   readonly timestamp?: number
@@ -33,7 +34,7 @@ export interface SeenRecord {
   readonly partition: number
   readonly offset: number
   readonly key: string | null
-  readonly value: string
+  readonly value: string | null
   readonly headers: readonly Header[]
   readonly timestamp: number
   readonly timestampType: TimestampKind
@@ -71,14 +72,15 @@ export function headersFor(client: string, codec: Codec, partition: number): Hea
 
 /**
  * Records for every partition, interleaved: keys null for every third record, one non-ASCII key,
- * values growing so compressed batches hold real data. No ':' or newline (kcat's delimiters).
+ * one tombstone (null value) per partition, values growing so compressed batches hold real data.
+ * No tab or newline (kcat's delimiters), no empty value (kcat -Z sends those as null).
  */
 export function workload(client: string, codec: Codec, options: { timestamps?: boolean } = {}): OutRecord[] {
   const out: OutRecord[] = []
   for (let i = 0; i < PER_PARTITION; i++) {
     for (let p = 0; p < PARTITIONS; p++) {
       const key = i % 3 === 1 ? null : i === 2 ? `ключ-${p}-€` : `k-${p}-${i}`
-      const value = `${client}/${codec}/p${p}/r${i} ${'payload-'.repeat(i * 5)}`
+      const value = i === 5 ? null : `${client}/${codec}/p${p}/r${i} ${'payload-'.repeat(i * 5)}`
       const base = { partition: p, key, value, headers: headersFor(client, codec, p) }
       out.push(options.timestamps ? { ...base, timestamp: BASE_TIMESTAMP + p * 1000 + i } : base)
     }
@@ -134,8 +136,8 @@ export function expectedRecords(topic: string, sent: readonly OutRecord[]): Omit
 }
 
 /** A long value as its length and digest: a failing comparison then prints lines, not megabytes. */
-export function shortValue(value: string): string {
-  if (value.length <= 200) return value
+export function shortValue(value: string | null): string | null {
+  if (value === null || value.length <= 200) return value
   return `<${Buffer.byteLength(value)} bytes sha256:${createHash('sha256').update(value).digest('hex').slice(0, 16)}>`
 }
 
@@ -162,7 +164,7 @@ export async function logRecords(broker: Broker, topic: string, partitions = PAR
     for (const batch of await readPartition(broker, topic, partition)) {
       for (const r of batch.records) {
         const headers = r.headers.map((h) => [h.key, h.value?.toString() ?? ''] as const)
-        out.push({ topic, partition, offset: r.offset, key: r.key?.toString() ?? null, value: r.value?.toString() ?? '', headers })
+        out.push({ topic, partition, offset: r.offset, key: r.key?.toString() ?? null, value: r.value?.toString() ?? null, headers })
       }
     }
   }

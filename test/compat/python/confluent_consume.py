@@ -33,7 +33,7 @@ while pending and time.time() < deadline:
         sys.exit("consume error: %s" % msg.error())
     ts_type, ts = msg.timestamp()
     out.append({"topic": msg.topic(), "partition": msg.partition(), "offset": msg.offset(),
-                "key": None if msg.key() is None else msg.key().decode(), "value": msg.value().decode(),
+                "key": None if msg.key() is None else msg.key().decode(), "value": None if msg.value() is None else msg.value().decode(),
                 "headers": [[k, v.decode()] for k, v in (msg.headers() or [])], "timestamp": ts,
                 "timestampType": "log-append" if ts_type == TIMESTAMP_LOG_APPEND_TIME else "create"})
 consumer.close()

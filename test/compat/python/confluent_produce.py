@@ -30,7 +30,7 @@ for job in args["jobs"]:
     for i, r in enumerate(job["records"]):
         extra = {"timestamp": r["timestamp"]} if "timestamp" in r else {}
         producer.produce(job["topic"], partition=r["partition"],
-                         key=None if r["key"] is None else r["key"].encode(), value=r["value"].encode(),
+                         key=None if r["key"] is None else r["key"].encode(), value=None if r["value"] is None else r["value"].encode(),
                          headers=[(k, v.encode()) for k, v in r["headers"]], on_delivery=report(first + i), **extra)
         producer.poll(0)
     producers.append(producer)

@@ -26,7 +26,7 @@ while any(consumer.position(tp) < end[tp] for tp in tps) and time.time() < deadl
     for tp, messages in consumer.poll(timeout_ms=500).items():
         for m in messages:
             out.append({"topic": m.topic, "partition": m.partition, "offset": m.offset,
-                        "key": None if m.key is None else m.key.decode(), "value": m.value.decode(),
+                        "key": None if m.key is None else m.key.decode(), "value": None if m.value is None else m.value.decode(),
                         "headers": [[k, v.decode()] for k, v in m.headers], "timestamp": m.timestamp,
                         "timestampType": "log-append" if m.timestamp_type == 1 else "create"})
 behind = [(tp.topic, tp.partition, consumer.position(tp), end[tp]) for tp in tps if consumer.position(tp) < end[tp]]

@@ -17,7 +17,7 @@ for job in args["jobs"]:
     config.update(args.get("config", {}))
     producer = KafkaProducer(**config)
     futures = [producer.send(job["topic"], partition=r.get("partition"),
-                             key=None if r["key"] is None else r["key"].encode(), value=r["value"].encode(),
+                             key=None if r["key"] is None else r["key"].encode(), value=None if r["value"] is None else r["value"].encode(),
                              headers=[(k, v.encode()) for k, v in r["headers"]], timestamp_ms=r.get("timestamp"))
                for r in job["records"]]
     producer.flush(20)
