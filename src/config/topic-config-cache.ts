@@ -1,12 +1,13 @@
 /**
- * Each topic's effective config: the broker's defaults (the first explicitly set broker synonym of
- * each key, else the topic default, as Kafka's KafkaConfigSchema resolves them) overlaid by the
+ * Each topic's effective config: the broker's defaults (the first broker synonym of each key set in
+ * any layer, dynamic or static, else the topic default, as Kafka resolves them) overlaid by the
  * topic's own overrides from the registry. The storage reads `logConfig(topic)` on every use and
  * Produce reads `validatorConfig(topic)` on every request, so both are cached per topic.
  *
  * A cache entry remembers the registry's (frozen) configs object it was built from; a topic
  * created, recreated or altered gets a new object, so a changed topic is recomputed on its next
- * lookup without anyone having to invalidate it.
+ * lookup without anyone having to invalidate it. A dynamic broker config change recomputes the
+ * defaults and empties the cache.
  */
 import type { Logger } from '../log.js'
 import type { CleanupPolicy, LogConfig, MessageTimestampType } from '../storage/log-config.js'
