@@ -3,13 +3,13 @@
 //
 // Producers: kafkajs (none, gzip, snappy via kafkajs-snappy, lz4 via kafkajs-lz4; no zstd codec is
 // installed), @platformatic/kafka (flexible Produce versions; its zstd needs node:zlib's zstd, which
-// Node 20 lacks), librdkafka 2.0.2 through kcat -P and confluent-kafka-python (every codec; without
-// FindCoordinator served it sends lz4 requests uncompressed, and the storage cells assert what the
+// Node 20 lacks), librdkafka 2.0.2 through kcat -P and confluent-kafka-python (every codec; it sends
+// lz4 uncompressed unless the broker serves FindCoordinator, and the storage cells assert what the
 // batches on disk say), kafka-python 2.0.2 (every codec, through python3-snappy, -lz4, -zstandard).
 //
 // Consumers: kcat, confluent-kafka (assign() without a coordinator), kafka-python (assign(), no
-// group), @platformatic/kafka (low-level fetch). kafkajs' consumer needs a group, so it joins the
-// columns once FindCoordinator/JoinGroup/SyncGroup/Heartbeat/OffsetFetch are served.
+// group), @platformatic/kafka (low-level fetch), and kafkajs through a consumer group (FindCoordinator,
+// JoinGroup, SyncGroup, Heartbeat, OffsetFetch).
 import { beforeAll } from 'vitest'
 import { ALL_CONSUMERS } from './helpers/consumers.js'
 import { describeProducerMatrix, useBroker } from './helpers/matrix.js'

@@ -6,6 +6,7 @@ import { uniqueName } from '../helpers/index.js'
 import { readPartition } from '../helpers/partition-records.js'
 import type { StoredBatch } from '../helpers/partition-records.js'
 import { ALL_CONSUMERS } from './helpers/consumers.js'
+import type { ConsumerClient } from './helpers/consumers.js'
 import { useBroker } from './helpers/matrix.js'
 import { confluentProducer, kafkaPythonProducer, kafkajsProducer, kcatProducer, platformaticProducer } from './helpers/producers.js'
 import type { ProducerClient } from './helpers/producers.js'
@@ -94,9 +95,10 @@ async function storedBatches(topic: string): Promise<StoredBatch[][]> {
 }
 
 /** The timestamp a consumer must report: the batch's max timestamp on LogAppendTime topics. */
-function expectedTimestamp(s: Scenario, batches: StoredBatch[][], partition: number, offset: number, sent: OutRecord): string {
-  if (!s.logAppendTime) return `create ${sent.timestamp ?? 'in produce window'}`
-  return `log-append ${batches[partition]!.find((b) => b.baseOffset <= offset && offset <= b.lastOffset)?.maxTimestamp ?? 'no batch'}`
+function expectedTimestamp(s: Scenario, batches: StoredBatch[][], partition: number, offset: number, sent: OutRecord, consumer: ConsumerClient): string {
+  const kind = (k: string) => (consumer.timestampTypeUnreported ? 'unreported' : k)
+  if (!s.logAppendTime) return `${kind('create')} ${sent.timestamp ?? 'in produce window'}`
+  return `${kind('log-append')} ${batches[partition]!.find((b) => b.baseOffset <= offset && offset <= b.lastOffset)?.maxTimestamp ?? 'no batch'}`
 }
 
 function timestampsSeen(s: Scenario, got: readonly SeenRecord[], p: Produced): string[] {
@@ -141,7 +143,7 @@ for (const s of SCENARIOS) {
         const batches = await storedBatches(p.topic)
         const want = expectedRecords(p.topic, p.records).map((e) => {
           const sent = p.records.filter((x) => x.partition === e.partition)[e.offset]!
-          return `${e.partition}/${e.offset} ${expectedTimestamp(s, batches, e.partition, e.offset, sent)}`
+          return `${e.partition}/${e.offset} ${expectedTimestamp(s, batches, e.partition, e.offset, sent, consumer)}`
         })
         expect(timestampsSeen(s, got, p)).toEqual(want)
       })

@@ -1,11 +1,10 @@
 /**
- * One adapter per consuming client. Each reads whole topics from the beginning to the end without
- * a consumer group (Brook serves no group APIs yet) and reports every record it decoded.
- *
- * kafkajs is absent: its only consumer joins a group. It becomes a column here once
- * FindCoordinator/JoinGroup/SyncGroup/Heartbeat/OffsetFetch are served.
+ * One adapter per consuming client. Each reads whole topics from the beginning to the end and
+ * reports every record it decoded. These read without a consumer group (assign, or a plain
+ * fetch); kafkajs, whose only consumer joins a group, is in group-consumers.ts.
  */
 import { Consumer as PlatformaticConsumer } from '@platformatic/kafka'
+import { kafkajsGroupConsumer } from './group-consumers.js'
 import type { Codec, Header, SeenRecord } from './records.js'
 import { run, runPython } from './run.js'
 
@@ -22,6 +21,8 @@ export interface ConsumerClient {
    * or 'brook' for batches the broker recompressed): snappy framing differs between writers.
    */
   canDecode(codec: Codec, writer: string): boolean
+  /** Set by clients that do not expose a record's timestamp type. */
+  readonly timestampTypeUnreported?: true
   /** Every record of `topics`, from the log start to the high watermark at the time of reading. */
   read(bootstrap: string, topics: readonly string[]): Promise<SeenRecord[]>
 }
@@ -144,4 +145,4 @@ async function fetchPartition(consumer: PlatformaticConsumer, node: number, topi
   }
 }
 
-export const ALL_CONSUMERS: readonly ConsumerClient[] = [kcatConsumer, confluentConsumer, kafkaPythonConsumer, platformaticConsumer]
+export const ALL_CONSUMERS: readonly ConsumerClient[] = [kcatConsumer, confluentConsumer, kafkaPythonConsumer, platformaticConsumer, kafkajsGroupConsumer]

@@ -37,7 +37,8 @@ export interface SeenRecord {
   readonly value: string | null
   readonly headers: readonly Header[]
   readonly timestamp: number
-  readonly timestampType: TimestampKind
+  /** 'unreported' by clients that do not expose it (kafkajs); the timestamp itself is still checked. */
+  readonly timestampType: TimestampKind | 'unreported'
 }
 
 /** Where the broker put a record, as the producer's delivery report says. */
