@@ -1,4 +1,4 @@
-// Every producer × every codec it offers × every group-less consumer that decodes it, with the
+// Every producer × every codec it offers × every consumer that decodes it, with the
 // shared workload (3 partitions, keys incl. null, headers, CreateTime) and with ~900 KiB records.
 //
 // Producers: kafkajs (none, gzip, snappy via kafkajs-snappy, lz4 via kafkajs-lz4; no zstd codec is
