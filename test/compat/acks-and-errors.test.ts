@@ -1,7 +1,8 @@
-// acks=0 and a broker-side rejection through every producer: records sent without acknowledgement
+// acks=0 and broker-side rejections through every producer: records sent without acknowledgement
 // all land, in order (and an acknowledged send after them on the same connection gets the offsets
-// that follow); a record over the topic's max.message.bytes reaches each client as Kafka's
-// MESSAGE_TOO_LARGE, in that client's own words, and nothing is appended.
+// that follow); a record over the topic's max.message.bytes (MESSAGE_TOO_LARGE) and a keyless record
+// on a compacted topic (INVALID_RECORD) reach each client as Kafka's error, in that client's own
+// words, and nothing is appended.
 import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { eventually, uniqueName } from '../helpers/index.js'
@@ -13,14 +14,46 @@ import type { OutRecord } from './helpers/records.js'
 
 const broker = useBroker()
 
-/** Each client's way of saying MESSAGE_TOO_LARGE (error code 10). */
-const TOO_LARGE: ReadonlyMap<ProducerClient, RegExp> = new Map([
-  [kafkajsProducer, /type: 'MESSAGE_TOO_LARGE'/],
-  [platformaticProducer, /apiId: 'MESSAGE_TOO_LARGE'/],
-  [kcatProducer, /Delivery failed for message: Broker: Message size too large/],
-  [confluentProducer, /MSG_SIZE_TOO_LARGE/],
-  [kafkaPythonProducer, /MessageSizeTooLargeError/],
-])
+const PRODUCERS = [kafkajsProducer, platformaticProducer, kcatProducer, confluentProducer, kafkaPythonProducer]
+
+interface Rejection {
+  readonly name: string
+  readonly code: number
+  readonly configs: Readonly<Record<string, string>>
+  readonly record: OutRecord
+  /** Each client's way of saying it. */
+  readonly words: ReadonlyMap<ProducerClient, RegExp>
+}
+
+const REJECTIONS: readonly Rejection[] = [
+  {
+    name: 'MESSAGE_TOO_LARGE (topic max.message.bytes=2000)',
+    code: 10,
+    configs: { 'max.message.bytes': '2000' },
+    record: { partition: 0, key: 'big', value: 'x'.repeat(4000), headers: [] },
+    words: new Map([
+      [kafkajsProducer, /type: 'MESSAGE_TOO_LARGE'/],
+      [platformaticProducer, /apiId: 'MESSAGE_TOO_LARGE'/],
+      [kcatProducer, /Delivery failed for message: Broker: Message size too large/],
+      [confluentProducer, /MSG_SIZE_TOO_LARGE/],
+      [kafkaPythonProducer, /MessageSizeTooLargeError/],
+    ]),
+  },
+  {
+    name: 'INVALID_RECORD (a null key on a compacted topic)',
+    code: 87,
+    configs: { 'cleanup.policy': 'compact' },
+    record: { partition: 0, key: null, value: 'no key', headers: [] },
+    words: new Map([
+      [kafkajsProducer, /type: 'INVALID_RECORD'/],
+      [platformaticProducer, /apiId: 'INVALID_RECORD'/],
+      [kcatProducer, /Delivery failed for message: Broker: Broker failed to validate record/],
+      [confluentProducer, /INVALID_RECORD/],
+      // kafka-python 2.0.2 predates error 87 and names it UnknownError.
+      [kafkaPythonProducer, /UnknownError/],
+    ]),
+  },
+]
 
 /** Clients whose jobs of one produce() call share one connection (librdkafka and kafka-python start a producer per job). */
 const ONE_CONNECTION = new Set([kafkajsProducer, platformaticProducer])
@@ -30,7 +63,7 @@ async function logOf(topic: string, partitions: number) {
 }
 
 describe.concurrent('acks=0', () => {
-  for (const producer of TOO_LARGE.keys()) {
+  for (const producer of PRODUCERS) {
     it(`${producer.name}: every record lands, in order${ONE_CONNECTION.has(producer) ? '; an acks=-1 send after them gets the next offsets' : ''}`, async () => {
       const topic = uniqueName(`compat-acks0-${producer.name}`)
       await broker().cluster.createTopic({ name: topic, partitions: PARTITIONS })
@@ -48,21 +81,22 @@ describe.concurrent('acks=0', () => {
   }
 })
 
-describe.concurrent('MESSAGE_TOO_LARGE (topic max.message.bytes=2000)', () => {
-  for (const [producer, words] of TOO_LARGE) {
-    it(`${producer.name}: reports error 10 as ${words.source}; nothing is appended; a small record then lands at offset 0`, async () => {
-      const topic = uniqueName(`compat-too-large-${producer.name}`)
-      await broker().cluster.createTopic({ name: topic, partitions: 1, configs: { 'max.message.bytes': '2000' } })
-      const big: OutRecord = { partition: 0, key: 'big', value: 'x'.repeat(4000), headers: [] }
-      const err: unknown = await producer.produce(broker().bootstrap, [{ topic, codec: 'none', records: [big] }]).then(
-        () => new Error('produce succeeded'),
-        (e: unknown) => e,
-      )
-      expect(inspect(err, { depth: 6 })).toMatch(words)
-      expect(await logOf(topic, 1)).toEqual([])
-      const small: OutRecord = { partition: 0, key: 'small', value: 'fits', headers: [] }
-      await producer.produce(broker().bootstrap, [{ topic, codec: 'none', records: [small] }])
-      expect(await logOf(topic, 1)).toEqual(comparable(expectedRecords(topic, [small])))
-    })
-  }
-})
+for (const rejection of REJECTIONS) {
+  describe.concurrent(rejection.name, () => {
+    for (const [producer, words] of rejection.words) {
+      it(`${producer.name}: reports error ${rejection.code} as ${words.source}; nothing is appended; a good record then lands at offset 0`, async () => {
+        const topic = uniqueName(`compat-rejected-${producer.name}`)
+        await broker().cluster.createTopic({ name: topic, partitions: 1, configs: rejection.configs })
+        const err: unknown = await producer.produce(broker().bootstrap, [{ topic, codec: 'none', records: [rejection.record] }]).then(
+          () => new Error('produce succeeded'),
+          (e: unknown) => e,
+        )
+        expect(inspect(err, { depth: 6 })).toMatch(words)
+        expect(await logOf(topic, 1)).toEqual([])
+        const good: OutRecord = { partition: 0, key: 'good', value: 'fits', headers: [] }
+        await producer.produce(broker().bootstrap, [{ topic, codec: 'none', records: [good] }])
+        expect(await logOf(topic, 1)).toEqual(comparable(expectedRecords(topic, [good])))
+      })
+    }
+  })
+}
