@@ -26,6 +26,11 @@ export interface ProducerClient {
   readonly setsTimestamps: boolean
   /** Whether `produce` resolves with delivery reports (kcat -P gives none). */
   readonly reportsDeliveries: boolean
+  /**
+   * Whether the client may send a batch uncompressed when compressing does not shrink it
+   * (librdkafka and kafka-python do; which batches that hits depends on how the client batched).
+   */
+  readonly mayLeaveRaw: boolean
   /** The codec of the batches the broker receives when the client is asked for `codec`. */
   sends(codec: Codec): Codec
   /** Sends every job, in order; resolves with one delivery per record, or undefined if the client reports none. */
@@ -70,6 +75,7 @@ function offsetsFromBases(topic: string, records: readonly OutRecord[], reports:
 
 export const kafkajsProducer: ProducerClient = {
   name: 'kafkajs',
+  mayLeaveRaw: false,
   codecs: ['none', 'gzip', 'snappy', 'lz4'],
   setsTimestamps: true,
   reportsDeliveries: true,
@@ -106,6 +112,7 @@ export const kafkajsProducer: ProducerClient = {
 
 export const platformaticProducer: ProducerClient = {
   name: 'platformatic',
+  mayLeaveRaw: false,
   // Its zstd goes through node:zlib, which has no zstd before Node 22.15; Brook's CI runs Node 20.
   codecs: ['none', 'gzip', 'snappy', 'lz4'],
   setsTimestamps: true,
@@ -156,6 +163,7 @@ const LIBRDKAFKA_LINGER_MS = 300
 
 export const kcatProducer: ProducerClient = {
   name: 'kcat',
+  mayLeaveRaw: true,
   codecs: ['none', 'gzip', 'snappy', 'lz4', 'zstd'],
   setsTimestamps: false,
   reportsDeliveries: false,
@@ -185,6 +193,7 @@ interface ConfluentReport extends Delivery {
 
 export const confluentProducer: ProducerClient = {
   name: 'confluent-kafka',
+  mayLeaveRaw: true,
   codecs: ['none', 'gzip', 'snappy', 'lz4', 'zstd'],
   setsTimestamps: true,
   reportsDeliveries: true,
@@ -199,6 +208,7 @@ export const confluentProducer: ProducerClient = {
 
 export const kafkaPythonProducer: ProducerClient = {
   name: 'kafka-python',
+  mayLeaveRaw: true,
   codecs: ['none', 'gzip', 'snappy', 'lz4', 'zstd'],
   setsTimestamps: true,
   reportsDeliveries: true,

@@ -74,6 +74,8 @@ export function headersFor(client: string, codec: Codec, partition: number): Hea
 /**
  * Records for every partition, interleaved: keys null for every third record, one non-ASCII key,
  * one tombstone (null value) per partition, values growing so compressed batches hold real data.
+ * Every value compresses on its own: librdkafka and kafka-python send a batch raw when compressing
+ * does not shrink it, and a producer may put any record in a batch of its own.
  * No tab or newline (kcat's delimiters), no empty value (kcat -Z sends those as null).
  */
 export function workload(client: string, codec: Codec, options: { timestamps?: boolean } = {}): OutRecord[] {
@@ -81,7 +83,7 @@ export function workload(client: string, codec: Codec, options: { timestamps?: b
   for (let i = 0; i < PER_PARTITION; i++) {
     for (let p = 0; p < PARTITIONS; p++) {
       const key = i % 3 === 1 ? null : i === 2 ? `ключ-${p}-€` : `k-${p}-${i}`
-      const value = i === 5 ? null : `${client}/${codec}/p${p}/r${i} ${'payload-'.repeat(i * 5)}`
+      const value = i === 5 ? null : `${client}/${codec}/p${p}/r${i} ${'payload-'.repeat(8 + i * 5)}`
       const base = { partition: p, key, value, headers: headersFor(client, codec, p) }
       out.push(options.timestamps ? { ...base, timestamp: BASE_TIMESTAMP + p * 1000 + i } : base)
     }
@@ -170,6 +172,17 @@ export async function logRecords(broker: Broker, topic: string, partitions = PAR
     }
   }
   return out
+}
+
+/**
+ * The codecs a topic's batches must carry when a client sent `codec`: exactly it, or, for clients
+ * that send a batch raw when compressing does not shrink it (librdkafka, kafka-python), it and
+ * none, as long as some batch carries it (a client that silently sends everything raw still fails).
+ */
+export function codecsAsSent(actual: ReadonlySet<number>, codec: Codec, mayLeaveRaw: boolean): string {
+  const want = CODEC_ID[codec]
+  const fine = mayLeaveRaw ? actual.has(want) && [...actual].every((c) => c === want || c === 0) : actual.size === 1 && actual.has(want)
+  return fine ? `${codec} as sent` : `codecs ${[...actual].join(',')} for ${codec}`
 }
 
 /** The compression types of the batches stored for `topic`, read through the storage (not Fetch). */
