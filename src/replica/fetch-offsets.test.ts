@@ -7,7 +7,6 @@ import { buildBatch } from '../protocol/records/batch-builder.js'
 import { BatchHeader } from '../protocol/records/batch-header.js'
 import { compressSync } from '../protocol/records/compression/index.js'
 import { fetchOffsets } from './fetch-offsets.js'
-import { maxTimestampRecord } from './max-timestamp.js'
 
 const LATEST = -1n
 const EARLIEST = -2n
@@ -86,7 +85,7 @@ describe('fetchOffsets: special timestamps', () => {
     await f.createTopic('t', 1)
     await fill(f, 't', [[1000], [10], [20]])
     await f.partition('t').deleteRecordsBefore(1)
-    expect(await maxTimestampRecord(f.partition('t'))).toEqual({ timestamp: 20, offset: 2, leaderEpoch: 0 })
+    expect(await f.partition('t').maxTimestampOffset()).toEqual({ timestamp: 20, offset: 2, leaderEpoch: 0 })
   })
 
   it('reads timestamps as the stored append time on LogAppendTime topics', async () => {

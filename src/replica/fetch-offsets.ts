@@ -24,9 +24,9 @@ import { ErrorCode } from '../protocol/error-codes.js'
 import type {
   ListOffsetsPartition, ListOffsetsPartitionResponse, ListOffsetsRequest, ListOffsetsTopicResponse,
 } from '../protocol/generated/list-offsets.js'
+import type { OffsetAndTimestamp } from '../storage/partition-log-types.js'
 import type { PartitionLog } from '../storage/partition-log.js'
 import { LEADER_EPOCH } from './leader-epoch.js'
-import { maxTimestampRecord, type TimestampAndOffset } from './max-timestamp.js'
 import type { ReplicaManager } from './replica-manager.js'
 
 export const ListOffsetsTimestamp = { LATEST: -1n, EARLIEST: -2n, MAX_TIMESTAMP: -3n, EARLIEST_LOCAL: -4n } as const
@@ -51,7 +51,7 @@ export interface FetchOffsetsContext {
   readonly log: Logger
 }
 
-function answer(partitionIndex: number, errorCode: number, found?: TimestampAndOffset): ListOffsetsPartitionResponse {
+function answer(partitionIndex: number, errorCode: number, found?: OffsetAndTimestamp): ListOffsetsPartitionResponse {
   return {
     partitionIndex,
     errorCode,
@@ -92,7 +92,7 @@ function timestampNumber(timestamp: bigint): number {
   return timestamp > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(timestamp)
 }
 
-async function lookup(log: PartitionLog, timestamp: bigint, lastFetchable: number): Promise<TimestampAndOffset | null> {
+async function lookup(log: PartitionLog, timestamp: bigint, lastFetchable: number): Promise<OffsetAndTimestamp | null> {
   switch (timestamp) {
     case ListOffsetsTimestamp.LATEST:
       return { timestamp: -1, offset: lastFetchable, leaderEpoch: LEADER_EPOCH }
@@ -100,7 +100,7 @@ async function lookup(log: PartitionLog, timestamp: bigint, lastFetchable: numbe
     case ListOffsetsTimestamp.EARLIEST_LOCAL:
       return { ...log.earliestOffset(), timestamp: -1 }
   }
-  const found = timestamp === ListOffsetsTimestamp.MAX_TIMESTAMP ? await maxTimestampRecord(log) : await log.offsetForTimestamp(timestampNumber(timestamp))
+  const found = timestamp === ListOffsetsTimestamp.MAX_TIMESTAMP ? await log.maxTimestampOffset() : await log.offsetForTimestamp(timestampNumber(timestamp))
   return found !== null && found.offset < lastFetchable ? found : null
 }
 

@@ -49,6 +49,9 @@ export interface OffsetAndEpoch {
   leaderEpoch: number
 }
 
+/** A record found by timestamp (ListOffsets): its offset, its batch's epoch and its timestamp. */
+export type OffsetAndTimestamp = OffsetAndEpoch & { timestamp: number }
+
 /** The log's segments and offsets as found on disk (log-loader.ts). */
 export interface LoadedLog {
   segments: LogSegment[]

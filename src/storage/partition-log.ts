@@ -15,7 +15,7 @@ import { LogAppender, type AppendHost } from './log-appender.js'
 import { LogSegment } from './log-segment.js'
 import {
   LogClosedError,
-  type AppendOptions, type AppendResult, type LoadedLog, type LogContext, type OffsetAndEpoch, type ReadOptions, type ReadResult,
+  type AppendOptions, type AppendResult, type LoadedLog, type LogContext, type OffsetAndEpoch, type OffsetAndTimestamp, type ReadOptions, type ReadResult,
 } from './partition-log-types.js'
 
 const EMPTY = Buffer.alloc(0)
@@ -215,7 +215,7 @@ export class PartitionLog {
   }
 
   /** The first record with a timestamp >= `timestamp` (Kafka's fetchOffsetByTimestamp), or null if none. */
-  async offsetForTimestamp(timestamp: number): Promise<(OffsetAndEpoch & { timestamp: number }) | null> {
+  async offsetForTimestamp(timestamp: number): Promise<OffsetAndTimestamp | null> {
     const start = this.#logStartOffset
     for (const s of this.#segments) {
       if (s.endOffset <= start || (await s.maxTimestamp()) < timestamp) continue
@@ -228,15 +228,16 @@ export class PartitionLog {
   /**
    * ListOffsets MAX_TIMESTAMP: the first record carrying the largest timestamp, found as Kafka
    * does (the segment whose max timestamp is largest, then its first record reaching it), or
-   * null for an empty log. Records below the log start offset are not candidates.
+   * null for an empty log. Records below the log start offset are not candidates: they could not
+   * be fetched.
    */
-  async maxTimestampOffset(): Promise<(OffsetAndEpoch & { timestamp: number }) | null> {
+  async maxTimestampOffset(): Promise<OffsetAndTimestamp | null> {
     const start = this.#logStartOffset
     let best: LogSegment | null = null
     let bestTimestamp = -1
     for (const s of this.#segments) {
       if (s.endOffset <= start) continue
-      const ts = await s.maxTimestamp()
+      const ts = s.baseOffset >= start ? await s.maxTimestamp() : await largestTimestampFrom(s, start)
       if (ts > bestTimestamp) {
         best = s
         bestTimestamp = ts
@@ -338,4 +339,23 @@ export class PartitionLog {
     await Promise.all([...this.#background, this.#deletions])
     this.#appended.close(this.#logEndOffset)
   }
+}
+
+/**
+ * The largest timestamp among a segment's records at or after `start` (-1 if none): the
+ * segment's own max may belong to a record below the log start offset, so binary-search the
+ * timestamps with the time index (~55 lookups at most, each moving the lower bound up).
+ */
+async function largestTimestampFrom(segment: LogSegment, start: number): Promise<number> {
+  const first = await segment.findByTimestamp(Number.MIN_SAFE_INTEGER, start)
+  if (first === null) return -1
+  let lo = first.timestamp
+  let hi = Number.MAX_SAFE_INTEGER
+  while (lo < hi) {
+    const mid = lo + Math.ceil((hi - lo) / 2)
+    const found = await segment.findByTimestamp(mid, start)
+    if (found === null) hi = mid - 1
+    else lo = found.timestamp
+  }
+  return lo
 }
