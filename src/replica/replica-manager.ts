@@ -11,11 +11,19 @@ import type { TopicInfo, TopicRegistry } from '../cluster/topic-registry.js'
 import type { Logger } from '../log.js'
 import type { LogManager } from '../storage/log-manager.js'
 import type { PartitionLog } from '../storage/partition-log.js'
+import { ErrorCode } from '../protocol/error-codes.js'
+import { NO_TRANSACTIONS, type TransactionVerifier } from './transaction-verifier.js'
+import { writeTxnMarker, type TxnMarker } from './write-txn-marker.js'
 
 export class ReplicaManager {
   readonly logs: LogManager
   readonly #topics: TopicRegistry
   readonly #log: Logger
+  /**
+   * Consulted by Produce for transactional batches (KIP-890 part 1). The transaction coordinator
+   * replaces the default, which finds no partition in a transaction (INVALID_TXN_STATE).
+   */
+  transactionVerifier: TransactionVerifier = NO_TRANSACTIONS
 
   constructor(topics: TopicRegistry, logs: LogManager, log: Logger) {
     this.#topics = topics
@@ -26,6 +34,17 @@ export class ReplicaManager {
   /** The log of a partition that exists, or undefined (Kafka's UNKNOWN_TOPIC_OR_PARTITION). */
   partition(topic: string, partition: number): PartitionLog | undefined {
     return this.logs.getLog(topic, partition)
+  }
+
+  /**
+   * Appends a COMMIT or ABORT marker for `marker.producerId` to a partition (Kafka's
+   * WriteTxnMarkers on the leader): completes the producer's transaction there, moves the last
+   * stable offset and indexes an abort. Resolves to an ErrorCode (NONE on success).
+   */
+  async writeTxnMarker(topic: string, partition: number, marker: TxnMarker): Promise<number> {
+    const log = this.logs.getLog(topic, partition)
+    if (log === undefined) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+    return writeTxnMarker(log, marker, this.#log)
   }
 
   /** Creates the logs of a topic's partitions that have none yet (new topic, added partitions). */
