@@ -15,6 +15,8 @@ import { ConfigAdmin } from './config/config-admin.js'
 import { DynamicBrokerConfigs } from './config/dynamic-broker-configs.js'
 import { startBrokerGroups } from './coordinator/group/broker-groups.js'
 import type { BrokerGroups } from './coordinator/group/broker-groups.js'
+import { ProducerIdManager } from './coordinator/producer-id-manager.js'
+import { TransactionCoordinator } from './coordinator/transaction/transaction-coordinator.js'
 import type { ApiHandler, BrokerServices } from './handlers/handler.js'
 import { brokerHandlers } from './handlers/index.js'
 import { HandlerRegistry } from './handlers/registry.js'
@@ -101,7 +103,9 @@ export class Broker {
       })
       groups = startBrokerGroups({ config, cluster, replicas, log: log.child({ component: 'groups' }) })
       const configs = new ConfigAdmin({ topics, topicConfigs, nodeId })
-      const services: BrokerServices = { cluster, config, handlers, replicas, fetches, topicConfigs, groups: groups.coordinator, configs }
+      const producerIds = await ProducerIdManager.open(logDirs.metadataDir, { onError: (err) => log.error({ err }, 'reserving a block of producer ids failed') })
+      const transactions = new TransactionCoordinator({ producerIds })
+      const services: BrokerServices = { cluster, config, handlers, replicas, fetches, topicConfigs, groups: groups.coordinator, transactions, configs }
       const advertised = new Map<string, AdvertisedEndpoint>()
       const server = await SocketServer.start({
         listeners: plan.listeners,

@@ -6,6 +6,7 @@
 import type { Logger } from '../log.js'
 import type { Cluster } from '../cluster/cluster.js'
 import type { GroupCoordinator } from '../coordinator/group/group-coordinator.js'
+import type { TransactionCoordinator } from '../coordinator/transaction/transaction-coordinator.js'
 import type { BrokerConfig } from '../config/broker-config.js'
 import type { ConfigAdmin } from '../config/config-admin.js'
 import type { TopicConfigs } from '../config/topic-config-cache.js'
@@ -28,6 +29,8 @@ export interface BrokerServices {
   readonly topicConfigs: TopicConfigs
   /** The classic group coordinator over __consumer_offsets. */
   readonly groups: GroupCoordinator
+  /** Producer ids, and transactions over __transaction_state. */
+  readonly transactions: TransactionCoordinator
   /** DescribeConfigs / AlterConfigs / IncrementalAlterConfigs for topics and the broker. */
   readonly configs: ConfigAdmin
 }

@@ -18,6 +18,7 @@ import { findCoordinator } from './find-coordinator.js'
 import type { ApiHandler } from './handler.js'
 import { heartbeat } from './heartbeat.js'
 import { incrementalAlterConfigs } from './incremental-alter-configs.js'
+import { initProducerId } from './init-producer-id.js'
 import { joinGroup } from './join-group.js'
 import { leaveGroup } from './leave-group.js'
 import { listGroups } from './list-groups.js'
@@ -62,4 +63,5 @@ export const brokerHandlers: readonly ApiHandler[] = [
   alterPartitionReassignments,
   listPartitionReassignments,
   describeTopicPartitions,
+  initProducerId,
 ]

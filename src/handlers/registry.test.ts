@@ -64,6 +64,7 @@ describe('handler registry', () => {
       AlterPartitionReassignments: '0-0',
       ListPartitionReassignments: '0-0',
       DescribeTopicPartitions: '0-0',
+      InitProducerId: '0-5',
     })
   })
 })
