@@ -2,6 +2,10 @@
  * One client connection: frames in, requests dispatched concurrently, responses out in request
  * order. A request that cannot be served closes this connection only, with a warning that names
  * the api key, version and client id.
+ *
+ * Responses that become ready in one turn of the event loop leave in one write: they are
+ * gathered and flushed on the next tick (after the promise jobs that complete them), so a
+ * pipelining client costs one system call per batch of answers, not one per answer.
  */
 import type { Socket } from 'node:net'
 import type { ConnectionInfo } from '../handlers/handler.js'
@@ -24,6 +28,14 @@ export interface ConnectionOptions {
 
 /** Requests read ahead of their responses before the connection stops reading (backpressure). */
 const MAX_IN_FLIGHT = 100
+/**
+ * Response bytes the socket may hold unsent before the connection stops reading (backpressure).
+ * Well above one Fetch answer (1 MiB per partition by default) so that a consumer's next
+ * request is read, and its disk read started, while the previous answer drains.
+ */
+const MAX_UNSENT_BYTES = 8 * 1024 * 1024
+/** Gathered responses up to this size are copied into one buffer; larger ones go out as a writev. */
+const COALESCE_BYTES = 16 * 1024
 /** How long a graceful close waits for in-flight requests before cutting the connection. */
 const CLOSE_GRACE_MS = 10_000
 
@@ -36,7 +48,11 @@ export class Connection {
   readonly #log: Logger
   readonly #closed: Promise<void>
   #closing = false
-  #writeBlocked = false
+  /** Responses ready to go out at the next flush, and their size in bytes. */
+  #outbox: Buffer[] = []
+  #outboxBytes = 0
+  #flushQueued = false
+  readonly #flushOnTick = (): void => this.#flush()
 
   constructor(options: ConnectionOptions) {
     const { socket, log } = options
@@ -58,10 +74,7 @@ export class Connection {
       })
     }
     socket.on('data', (chunk: Buffer) => this.#onData(chunk))
-    socket.on('drain', () => {
-      this.#writeBlocked = false
-      this.#updateReading()
-    })
+    socket.on('drain', () => this.#updateReading())
     socket.on('error', (err) => this.#log.debug({ err }, 'socket error'))
     this.#log.debug('connection opened')
     socket.once('close', () => this.#log.debug('connection closed'))
@@ -109,26 +122,51 @@ export class Connection {
   }
 
   #send(chunks: readonly Buffer[]): void {
-    this.#socket.cork()
-    let ok = true
-    for (const chunk of chunks) ok = this.#socket.write(chunk)
-    this.#socket.uncork()
-    if (!ok) this.#writeBlocked = true
+    for (const chunk of chunks) {
+      this.#outbox.push(chunk)
+      this.#outboxBytes += chunk.length
+    }
+    if (!this.#flushQueued) {
+      this.#flushQueued = true
+      process.nextTick(this.#flushOnTick)
+    }
+  }
+
+  /** Writes every gathered response: one buffer when small, else one corked writev. */
+  #flush(): void {
+    this.#flushQueued = false
+    const out = this.#outbox
+    const bytes = this.#outboxBytes
+    if (out.length === 0 || this.#socket.destroyed) return
+    this.#outbox = []
+    this.#outboxBytes = 0
+    if (out.length === 1 || bytes <= COALESCE_BYTES) {
+      this.#socket.write(out.length === 1 ? out[0]! : Buffer.concat(out, bytes))
+    } else {
+      this.#socket.cork()
+      for (const chunk of out) this.#socket.write(chunk)
+      this.#socket.uncork()
+    }
+    this.#updateReading()
   }
 
   /** Reads while few requests wait for answers and the peer keeps up with our writes. */
   #updateReading(): void {
     if (this.#closing) return
-    if (this.#writeBlocked || this.#queue.pending >= MAX_IN_FLIGHT) this.#socket.pause()
+    if (this.#socket.writableLength >= MAX_UNSENT_BYTES || this.#queue.pending >= MAX_IN_FLIGHT) this.#socket.pause()
     else this.#socket.resume()
   }
 
   #endIfIdle(): void {
-    if (this.#queue.pending === 0) this.#socket.end()
+    if (this.#queue.pending > 0) return
+    this.#flush()
+    this.#socket.end()
   }
 
   #fail(err: unknown): void {
     if (this.#socket.destroyed) return
+    // The answers to earlier requests leave before the connection closes, as they would have unbatched.
+    this.#flush()
     if (err instanceof RequestFailure) {
       this.#log.warn({ ...err.request, err: err.cause }, `closing connection: ${err.message}`)
     } else {

@@ -5,7 +5,7 @@
  * RequestFailure naming api key, version and client id; the connection closes on it.
  */
 import { apiVersionsResponse } from '../handlers/api-versions.js'
-import type { ApiHandler, BrokerServices, ConnectionInfo, ResponseBody } from '../handlers/handler.js'
+import type { ApiHandler, BrokerServices, ConnectionInfo, RequestContext, ResponseBody } from '../handlers/handler.js'
 import type { HandlerRegistry } from '../handlers/registry.js'
 import type { Logger } from '../log.js'
 import { ApiKey } from '../protocol/generated/api-keys.js'
@@ -66,14 +66,7 @@ export class Dispatcher {
       throw new RequestFailure(`unsupported ${handler.name} version (Brook serves v${handler.minVersion}-${handler.maxVersion})`, info)
     }
 
-    const ctx = {
-      apiVersion,
-      correlationId: header.correlationId,
-      clientId: header.clientId,
-      connection,
-      services: this.#services,
-      log: log.child({ apiKey, apiVersion, correlationId: header.correlationId }),
-    }
+    const ctx = new HandlerContext(apiVersion, header.correlationId, header.clientId, connection, this.#services, log, apiKey)
     let responseBody: ResponseBody
     try {
       responseBody = await handler.serve(body, ctx)
@@ -98,13 +91,45 @@ function failureMessage(handler: ApiHandler, err: unknown): string {
   return err instanceof ProtocolDecodeError ? `malformed ${handler.name} request` : `${handler.name} handler failed`
 }
 
+/**
+ * A handler's view of its request. The request's child logger is made on first use: most
+ * requests never log, and a pino child serializes its bindings when created.
+ */
+class HandlerContext implements RequestContext {
+  readonly apiVersion: number
+  readonly correlationId: number
+  readonly clientId: string | null
+  readonly connection: ConnectionInfo
+  readonly services: BrokerServices
+  readonly #parentLog: Logger
+  readonly #apiKey: number
+  #log: Logger | undefined
+
+  constructor(apiVersion: number, correlationId: number, clientId: string | null, connection: ConnectionInfo, services: BrokerServices, log: Logger, apiKey: number) {
+    this.apiVersion = apiVersion
+    this.correlationId = correlationId
+    this.clientId = clientId
+    this.connection = connection
+    this.services = services
+    this.#parentLog = log
+    this.#apiKey = apiKey
+  }
+
+  get log(): Logger {
+    this.#log ??= this.#parentLog.child({ apiKey: this.#apiKey, apiVersion: this.apiVersion, correlationId: this.correlationId })
+    return this.#log
+  }
+}
+
+/** The response frame's chunks: the size prefix is written into the first one, not a buffer of its own. */
 function frameResponse(headerVersion: number, correlationId: number, body: (w: Writer) => void): Buffer[] {
   const w = new Writer()
+  w.writeInt32(0)
   encodeResponseHeader(w, headerVersion, { correlationId })
   body(w)
-  const size = Buffer.allocUnsafe(4)
-  size.writeInt32BE(w.length)
-  return [size, ...w.toChunks()]
+  const chunks = w.toChunks()
+  chunks[0]!.writeInt32BE(w.length - 4, 0)
+  return chunks
 }
 
 /** Best effort, for the log line about a request that will not be served: header v1's client id. */
