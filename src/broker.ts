@@ -21,6 +21,9 @@ import type { ApiHandler, BrokerServices } from './handlers/handler.js'
 import { brokerHandlers } from './handlers/index.js'
 import { HandlerRegistry } from './handlers/registry.js'
 import type { Logger } from './log.js'
+import { BrokerMetrics, BrokerState } from './metrics/broker-metrics.js'
+import { brokerMetricSources, startMetricsServer } from './metrics/broker-metric-sources.js'
+import type { MetricsServer } from './metrics/metrics-server.js'
 import { Dispatcher } from './network/dispatcher.js'
 import { advertisedHost, planListeners } from './network/endpoints.js'
 import type { Endpoint } from './network/endpoints.js'
@@ -48,17 +51,21 @@ export class Broker {
   readonly replicas: ReplicaManager
   readonly fetches: FetchService
   readonly groups: BrokerGroups
+  /** Request, topic and broker metrics; served over HTTP when metrics.port is set. */
+  readonly metrics: BrokerMetrics
   readonly #server: SocketServer
   readonly #log: Logger
+  #metricsServer: MetricsServer | undefined
   #closing: Promise<void> | undefined
 
-  private constructor(config: BrokerConfig, cluster: Cluster, logDirs: LogDirs, replicas: ReplicaManager, server: SocketServer, log: Logger, fetches: FetchService, groups: BrokerGroups) {
+  private constructor(config: BrokerConfig, cluster: Cluster, logDirs: LogDirs, replicas: ReplicaManager, server: SocketServer, log: Logger, fetches: FetchService, groups: BrokerGroups, metrics: BrokerMetrics) {
     this.config = config
     this.cluster = cluster
     this.logDirs = logDirs
     this.replicas = replicas
     this.fetches = fetches
     this.groups = groups
+    this.metrics = metrics
     this.#server = server
     this.#log = log
   }
@@ -72,7 +79,12 @@ export class Broker {
     const logDirs = await LogDirs.open({ dirs: config.logDirs, nodeId, clusterId: options.clusterId })
     let logs: LogManager | undefined
     let groups: BrokerGroups | undefined
+    const metrics = new BrokerMetrics()
+    let metricsServer: MetricsServer | undefined
     try {
+      // Up before the logs load, so that readiness answers "not yet" (503) while they do.
+      metricsServer = await startMetricsServer(config.get('metrics.port'), metrics, log)
+      metrics.state = BrokerState.RECOVERY
       const topics = await TopicRegistry.open(logDirs.metadataDir)
       // Dynamic broker configs set through AlterConfigs survive restarts: they are layered over the static config.
       const layers = new BrokerConfigLayers(config, await DynamicBrokerConfigs.open(logDirs.metadataDir))
@@ -105,7 +117,7 @@ export class Broker {
       const configs = new ConfigAdmin({ topics, topicConfigs, nodeId })
       const producerIds = await ProducerIdManager.open(logDirs.metadataDir, { onError: (err) => log.error({ err }, 'reserving a block of producer ids failed') })
       const transactions = new TransactionCoordinator({ producerIds })
-      const services: BrokerServices = { cluster, config, handlers, replicas, fetches, topicConfigs, groups: groups.coordinator, transactions, configs }
+      const services: BrokerServices = { cluster, config, handlers, replicas, fetches, topicConfigs, groups: groups.coordinator, transactions, configs, metrics }
       const advertised = new Map<string, AdvertisedEndpoint>()
       const server = await SocketServer.start({
         listeners: plan.listeners,
@@ -119,7 +131,10 @@ export class Broker {
           cluster.setAdvertisedEndpoints([...advertised.values()])
         },
       })
-      const broker = new Broker(config, cluster, logDirs, replicas, server, log, fetches, groups)
+      metrics.attach(brokerMetricSources({ connections: () => server.connections, fetches, replicas, cluster, groups: groups.coordinator }))
+      const broker = new Broker(config, cluster, logDirs, replicas, server, log, fetches, groups, metrics)
+      broker.#metricsServer = metricsServer
+      metrics.state = BrokerState.RUNNING
       log.info(
         {
           nodeId,
@@ -128,11 +143,13 @@ export class Broker {
           advertisedListeners: cluster.advertisedEndpoints.map((e) => `${e.listenerName}://${e.host}:${e.port}`),
           logDirs: logDirs.dirs,
           topics: topics.size,
+          metricsPort: metricsServer?.port,
         },
         'started',
       )
       return broker
     } catch (err) {
+      await metricsServer?.close()
       if (groups) await closeGroups(groups)
       await logs?.close()
       await logDirs.close()
@@ -143,6 +160,11 @@ export class Broker {
   /** The bound listeners, with the port each got. */
   get listeners(): readonly BoundListener[] {
     return this.#server.bound
+  }
+
+  /** The bound port of the metrics and health endpoint; undefined when metrics.port is -1. */
+  get metricsPort(): number | undefined {
+    return this.#metricsServer?.port
   }
 
   /** host:port of the first advertised listener: what a client bootstraps from. */
@@ -160,6 +182,7 @@ export class Broker {
 
   async #shutdown(): Promise<void> {
     this.#log.info('shutting down')
+    this.metrics.state = BrokerState.SHUTTING_DOWN
     // Long polls answer now rather than hold the connections open for their maxWait.
     this.fetches.close()
     await this.#server.close()
@@ -168,6 +191,8 @@ export class Broker {
     await this.cluster.topics.flush()
     await this.replicas.logs.close()
     await this.logDirs.close()
+    await this.#metricsServer?.close()
+    this.metrics.state = BrokerState.NOT_RUNNING
     this.#log.info('stopped')
   }
 }

@@ -13,6 +13,8 @@ export const BrookErrorCode = {
   DATA_DIR_INVALID: 'BROOK_ERR_DATA_DIR_INVALID',
   /** A listener could not bind its address. */
   LISTEN_FAILED: 'BROOK_ERR_LISTEN_FAILED',
+  /** broker.reset() could not delete every group and topic (a group still has members). */
+  RESET_FAILED: 'BROOK_ERR_RESET_FAILED',
 } as const
 
 export type BrookErrorCode = (typeof BrookErrorCode)[keyof typeof BrookErrorCode]

@@ -50,6 +50,11 @@ export const brokerConfigDefs = {
     default: 600000,
     doc: 'A connection with no traffic for this long is closed. -1 never closes idle connections.',
   }),
+  'metrics.port': int({
+    default: -1,
+    validator: between(-1, 65535),
+    doc: 'Brook only (Kafka uses JMX): HTTP port of GET /metrics (Prometheus text), /health and /health/ready; 0 an ephemeral port, -1 off. Off by default so that embedded and test brokers never compete for a fixed port; config/server.properties and the Docker image set 9404.',
+  }),
 
   // --- fetch
   'fetch.max.bytes': int({
@@ -138,6 +143,38 @@ export const brokerConfigDefs = {
     default: 0,
     validator: between(0, 4),
     doc: 'Codec of the batches the group coordinator writes: 0 none, 1 gzip, 2 snappy, 3 lz4, 4 zstd.',
+  }),
+
+  // --- transactions
+  'transaction.state.log.num.partitions': int({
+    default: 50,
+    validator: atLeast(1),
+    doc: 'Partition count of __transaction_state, fixed when it is first created; an existing topic keeps its count.',
+  }),
+  'transaction.state.log.segment.bytes': int({
+    default: 104857600,
+    validator: atLeast(1),
+    doc: 'segment.bytes of __transaction_state when it is created.',
+  }),
+  'transaction.max.timeout.ms': int({
+    default: 900000,
+    validator: atLeast(1),
+    doc: 'Longest transaction.timeout.ms a producer may ask for; a longer one is refused with INVALID_TRANSACTION_TIMEOUT.',
+  }),
+  'transactional.id.expiration.ms': int({
+    default: 604800000,
+    validator: atLeast(1),
+    doc: 'A transactional id with no transaction for this long is removed.',
+  }),
+  'transaction.abort.timed.out.transaction.cleanup.interval.ms': int({
+    default: 10000,
+    validator: atLeast(1),
+    doc: 'How often transactions open longer than their timeout are looked for and aborted.',
+  }),
+  'transaction.remove.expired.transaction.cleanup.interval.ms': int({
+    default: 3600000,
+    validator: atLeast(1),
+    doc: 'How often expired transactional ids are looked for.',
   }),
 
   // --- log storage defaults (topic configs may override them)

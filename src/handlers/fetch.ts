@@ -13,7 +13,11 @@ export const fetch = defineHandler({
   api: Fetch,
   minVersion: 4,
   maxVersion: 16,
-  handle: (req, ctx) => ctx.services.fetches.fetch(req, ctx.apiVersion, ctx.connection),
+  handle: async (req, ctx) => {
+    const response = await ctx.services.fetches.fetch(req, ctx.apiVersion, ctx.connection)
+    ctx.services.metrics?.topics.fetched(response, ctx.apiVersion >= TOPIC_IDS_VERSION ? ctx.services.cluster.topics : null)
+    return response
+  },
   // As Kafka's FetchRequest.getErrorResponse: the top-level error, repeated per partition before v13.
   errorResponse: (req, errorCode, ctx) => ({
     throttleTimeMs: 0,

@@ -4,6 +4,7 @@
  * versions a client is offered are exactly the versions some handler implements.
  */
 import type { Logger } from '../log.js'
+import type { BrokerMetrics } from '../metrics/broker-metrics.js'
 import type { Cluster } from '../cluster/cluster.js'
 import type { GroupCoordinator } from '../coordinator/group/group-coordinator.js'
 import type { TransactionCoordinator } from '../coordinator/transaction/transaction-coordinator.js'
@@ -33,6 +34,8 @@ export interface BrokerServices {
   readonly transactions: TransactionCoordinator
   /** DescribeConfigs / AlterConfigs / IncrementalAlterConfigs for topics and the broker. */
   readonly configs: ConfigAdmin
+  /** Request and topic counters (src/metrics); absent where handlers run without a broker (unit tests). */
+  readonly metrics?: BrokerMetrics
 }
 
 /** The part of the registry handlers may read (ApiVersions lists it). */
@@ -98,15 +101,21 @@ export function defineHandler<Req, Res>(handler: Handler<Req, Res>): ApiHandler 
     minVersion,
     maxVersion,
     async serve(body, ctx) {
-      const request = api.decodeRequest(body, ctx.apiVersion)
-      if (body.remaining > 0) throw new ProtocolDecodeError(`${body.remaining} bytes left after the ${api.name} request`)
-      let response: Res | null
+      const started = performance.now()
+      let response: Res | null | undefined
       try {
-        response = await handle(request, ctx)
-      } catch (err) {
-        if (!(err instanceof KafkaError) || !errorResponse) throw err
-        ctx.log.debug({ err }, `${api.name} answered with ${err.errorName}`)
-        response = errorResponse(request, err.code, ctx)
+        const request = api.decodeRequest(body, ctx.apiVersion)
+        if (body.remaining > 0) throw new ProtocolDecodeError(`${body.remaining} bytes left after the ${api.name} request`)
+        try {
+          response = await handle(request, ctx)
+        } catch (err) {
+          if (!(err instanceof KafkaError) || !errorResponse) throw err
+          ctx.log.debug({ err }, `${api.name} answered with ${err.errorName}`)
+          response = errorResponse(request, err.code, ctx)
+        }
+      } finally {
+        // A request that throws (its connection is closed) is counted too, with response undefined.
+        ctx.services.metrics?.requests.record(api.apiKey, api.name, ctx.apiVersion, performance.now() - started, response as object | null | undefined)
       }
       if (response === null) return null
       const answer = response

@@ -51,6 +51,7 @@ export const produce = defineHandler({
           req,
           takeAppendTurn(ctx.connection),
         )
+    ctx.services.metrics?.topics.produced(req, responses)
     if (req.acks === 0) {
       if (hasPartitionErrors(responses)) throw new ProduceWithoutAcksFailedError(`acks=0 produce failed: ${failures(responses)}`)
       return null

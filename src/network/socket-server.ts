@@ -51,6 +51,11 @@ export class SocketServer {
     return server
   }
 
+  /** Open connections (the connection-count metric reads them). */
+  get connections(): ReadonlySet<Connection> {
+    return this.#connections
+  }
+
   get bound(): readonly BoundListener[] {
     return this.#bound
   }
