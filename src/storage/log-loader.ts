@@ -7,6 +7,7 @@
 import { mkdir, readdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { CheckpointFormatError } from './checkpoint-file.js'
+import { recoverInterruptedSwaps } from './cleaner/swap-recovery.js'
 import { DELETED_SUFFIX, INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, parseSegmentFileName } from './file-names.js'
 import { LeaderEpochCache } from './leader-epoch-cache.js'
 import type { LogConfig } from './log-config.js'
@@ -77,6 +78,8 @@ async function listSegments(dir: string): Promise<number[]> {
 
 export async function loadLogDir(opts: LoadOptions): Promise<LoadedLog> {
   const { ctx, dir, config } = opts
+  // A clean a crash interrupted is finished or undone before the segments are listed.
+  await recoverInterruptedSwaps(dir, ctx.logger)
   const bases = await listSegments(dir)
   const epochs = await loadEpochs(opts)
   const topicId = await readPartitionMetadata(dir)

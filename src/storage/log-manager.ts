@@ -7,7 +7,7 @@
  *   <topic>-<partition>/                 one PartitionLog each
  *   recovery-point-offset-checkpoint     offsets below which each log is fsynced
  *   log-start-offset-checkpoint          log start offsets moved past the first segment
- *   cleaner-offset-checkpoint            created empty (no log cleaner yet)
+ *   cleaner-offset-checkpoint            where each compacted log's last clean ended (cleaner/log-cleaner.ts)
  *   .kafka_cleanshutdown                 written by close(); removed once the logs are open
  */
 import { readdir, rename, rm } from 'node:fs/promises'
@@ -16,6 +16,7 @@ import { pino, type Logger } from 'pino'
 import { LONG_MAX } from '../config/config-def.js'
 import { writeAtomically } from './atomic-write.js'
 import { readOffsetCheckpoint, ensureCheckpoint, writeOffsetCheckpoint, type OffsetCheckpoint } from './checkpoint-file.js'
+import { CLEANER_OFFSET_CHECKPOINT, DEFAULT_CLEANER_CONFIG, LogCleaner, type LogCleanerConfig } from './cleaner/log-cleaner.js'
 import { systemClock, TimerScheduler, type Clock, type Scheduler } from './clock.js'
 import { FdCache } from './fd-cache.js'
 import { fsyncDir } from './file-io.js'
@@ -29,7 +30,7 @@ import type { Decompress } from './segment-lookup.js'
 
 export const RECOVERY_POINT_CHECKPOINT = 'recovery-point-offset-checkpoint'
 export const LOG_START_OFFSET_CHECKPOINT = 'log-start-offset-checkpoint'
-export const CLEANER_OFFSET_CHECKPOINT = 'cleaner-offset-checkpoint'
+export { CLEANER_OFFSET_CHECKPOINT } from './cleaner/log-cleaner.js'
 export const CLEAN_SHUTDOWN_FILE = '.kafka_cleanshutdown'
 /** KRaft's metadata log lives among the partitions in Kafka; it is not a data partition. */
 const METADATA_LOG_DIR = '__cluster_metadata-0'
@@ -57,6 +58,8 @@ export interface LogManagerOptions {
   indexCacheBytes?: number
   /** For timestamp lookups in compressed batches. */
   decompress?: Decompress
+  /** The log cleaner's log.cleaner.* settings; unset ones take Kafka's defaults. */
+  cleaner?: Partial<LogCleanerConfig>
 }
 
 export interface CreateLogOptions {
@@ -100,6 +103,7 @@ export class LogManager {
   readonly #fds: FdCache
   readonly #cancels: Array<() => void> = []
   readonly #checkpointStartOffsets: () => Promise<void>
+  #cleaner: LogCleaner | null = null
   #closed = false
 
   private constructor(opts: LogManagerOptions) {
@@ -125,7 +129,16 @@ export class LogManager {
     if (opts.logDirs.length === 0) throw new RangeError('LogManager needs at least one log dir')
     const m = new LogManager(opts)
     await Promise.all(m.#dirs.map((d) => m.#loadDir(d)))
+    m.#cleaner = await LogCleaner.open({
+      config: { ...DEFAULT_CLEANER_CONFIG, ...opts.cleaner },
+      logDirs: opts.logDirs,
+      logs: () => m.#logs.values(),
+      clock: m.#ctx.clock,
+      scheduler: m.#ctx.scheduler,
+      logger: m.#ctx.logger.child({ component: 'log-cleaner' }),
+    })
     m.#schedule()
+    m.#cleaner.start()
     return m
   }
 
@@ -141,6 +154,11 @@ export class LogManager {
   /** Bytes held by the loaded indexes of closed segments (bounded by indexCacheBytes). */
   get cachedIndexBytes(): number {
     return this.#ctx.indexCache.bytes
+  }
+
+  /** Compaction of cleanup.policy=compact logs, running in the background unless log.cleaner.enable is false. */
+  get cleaner(): LogCleaner {
+    return this.#cleaner!
   }
 
   getLog(topic: string, partition: number): PartitionLog | undefined {
@@ -244,6 +262,7 @@ export class LogManager {
     this.#logs.delete(key)
     const d = this.#dirs.find((x) => x.logs.has(log))!
     d.logs.delete(log)
+    await this.#cleaner?.removeLog(log, d.path)
     await log.abandon()
     const target = join(d.path, deleteDirName(topic, partition))
     await rename(log.dir, target)
@@ -310,6 +329,7 @@ export class LogManager {
     if (this.#closed) return
     this.#closed = true
     for (const cancel of this.#cancels) cancel()
+    await this.#cleaner?.close()
     await Promise.all([...this.#logs.values()].map((l) => l.close()))
     await this.checkpointRecoveryPoints()
     await this.#checkpointStartOffsets()

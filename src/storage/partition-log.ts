@@ -7,6 +7,7 @@
  */
 import { ErrorCode } from '../protocol/error-codes.js'
 import { AppendSignal } from './append-signal.js'
+import { CLEANED_SUFFIX, SWAP_SUFFIX, renameSegmentSuffix, type CleanedSegment } from './cleaner/cleaned-segment.js'
 import { fsyncDir, isNotFound } from './file-io.js'
 import type { LeaderEpochCache } from './leader-epoch-cache.js'
 import type { LogConfig } from './log-config.js'
@@ -285,6 +286,36 @@ export class PartitionLog {
       }
       return deleted
     })
+  }
+
+  /**
+   * The cleaner's swap (Kafka's replaceSegments): `cleaned`, written as `.cleaned` files, takes
+   * the place of `old`, a run of closed segments from the same base offset, with Kafka's rename
+   * order (cleaned-segment.ts). Runs between retention's deletions; resolves false, changing
+   * nothing, when one of `old` is gone meanwhile (the caller removes the `.cleaned` files).
+   */
+  replaceSegments(old: readonly LogSegment[], cleaned: CleanedSegment): Promise<boolean> {
+    return this.#serially(async () => {
+      const segs = this.#segments
+      const first = segs.indexOf(old[0]!)
+      const after = first + old.length
+      if (first < 0 || after >= segs.length || old.some((s, i) => segs[first + i] !== s)) return false
+      await renameSegmentSuffix(this.dir, cleaned.baseOffset, CLEANED_SUFFIX, SWAP_SUFFIX)
+      for (const s of old) await s.retire()
+      await renameSegmentSuffix(this.dir, cleaned.baseOffset, SWAP_SUFFIX, '')
+      await fsyncDir(this.dir)
+      const replacement = LogSegment.open(this.#ctx, this.dir, cleaned.baseOffset, this.#config, cleaned.size)
+      replacement.setEndOffset(segs[after]!.baseOffset)
+      this.#segments = [...segs.slice(0, first), replacement, ...segs.slice(after)]
+      const delay = this.#config().fileDeleteDelayMs
+      for (const s of old) this.#ctx.scheduler.after(delay, () => s.deleteFiles())
+      return true
+    })
+  }
+
+  /** Every segment, the active one last, for the cleaner's reads. */
+  get segments(): readonly LogSegment[] {
+    return this.#segments
   }
 
   /** Segment deletions run one at a time, each deciding on the segments as the previous one left them. */

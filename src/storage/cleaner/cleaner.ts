@@ -1,0 +1,126 @@
+/**
+ * One clean of one log, as Kafka's Cleaner.doClean: build the key → latest offset map over the
+ * dirty range [firstDirtyOffset, firstUncleanableOffset), then rewrite every segment below the
+ * map's end (the clean part too: keys updated since may make its records obsolete), grouped by
+ * size, keeping for each key its latest record, dropping aborted transactional data, expired
+ * tombstones and markers, and swap the cleaned segments in. Offsets never change; the next
+ * clean starts where this one's map ended (the returned end offset, checkpointed).
+ */
+import { BatchHeader } from '../../protocol/records/batch-header.js'
+import type { PartitionLog } from '../partition-log.js'
+import type { LogSegment } from '../log-segment.js'
+import { filterBatch, newStats, type CleanerStats, type FilterContext } from './batch-filter.js'
+import { CleanedSegmentWriter } from './cleaned-segment.js'
+import { segmentsIn } from './cleaner-manager.js'
+import type { OffsetMap } from './offset-map.js'
+import { forEachRecord } from './raw-records.js'
+import { groupSegmentsBySize } from './segment-groups.js'
+import { controlTypeOf, recordsOf, segmentChunks } from './segment-batches.js'
+import { CleanedTransactionMetadata, scanTransactions, type AbortedTxn } from './transactions.js'
+
+/** Thrown out of a clean that was asked to stop (shutdown, the log deleted): its files are removed. */
+export class CleaningAbortedError extends Error {}
+
+export interface CleanOptions {
+  map: OffsetMap
+  /** log.cleaner.io.buffer.load.factor: the share of the map's slots a clean fills. */
+  loadFactor: number
+  now: number
+  /** producer.id.expiration.ms: producers idle longer lose their RETAIN_EMPTY batch. */
+  producerIdExpirationMs: number
+  /** Throws CleaningAbortedError when the clean must stop; called between chunks. */
+  checkDone: () => void
+}
+
+export interface CleanResult {
+  /** Where the next clean's dirty range starts. */
+  endOffset: number
+  stats: CleanerStats
+  /** Bytes of the dirty range the map covered. */
+  mappedBytes: number
+  segmentsBefore: number
+  segmentsAfter: number
+}
+
+export async function cleanLog(log: PartitionLog, firstDirtyOffset: number, firstUncleanableOffset: number, opts: CleanOptions): Promise<CleanResult> {
+  const segments = log.segments
+  const txns = await scanTransactions(segments, log.logEndOffset, opts.now, opts.producerIdExpirationMs)
+  const mappedBytes = await buildOffsetMap(segmentsIn(segments, firstDirtyOffset, firstUncleanableOffset), firstDirtyOffset, firstUncleanableOffset, txns.aborted, opts)
+  const stats = newStats()
+  const endOffset = opts.map.latestOffset + 1
+  if (endOffset <= firstDirtyOffset) return { endOffset: firstDirtyOffset, stats, mappedBytes, segmentsBefore: 0, segmentsAfter: 0 }
+
+  const config = log.config
+  const toClean = segmentsIn(segments, 0, endOffset).filter((s) => s !== segments.at(-1))
+  const groups = await groupSegmentsBySize(toClean, config.segmentBytes, config.segmentIndexBytes, firstUncleanableOffset)
+  const ctx: FilterContext = {
+    map: opts.map,
+    txns: new CleanedTransactionMetadata(txns.aborted),
+    lastRecords: txns.lastRecords,
+    now: opts.now,
+    deleteRetentionMs: config.deleteRetentionMs,
+    stats,
+  }
+  for (const group of groups) await cleanSegments(log, group, ctx, opts)
+  return { endOffset, stats, mappedBytes, segmentsBefore: toClean.length, segmentsAfter: groups.length }
+}
+
+/** Kafka's buildOffsetMap: the dirty range's keys; stops early (a partial clean) when the map is full. */
+async function buildOffsetMap(dirty: readonly LogSegment[], start: number, end: number, aborted: readonly AbortedTxn[], opts: CleanOptions): Promise<number> {
+  const map = opts.map
+  map.clear()
+  const txns = new CleanedTransactionMetadata(aborted)
+  const maxDesired = Math.floor(map.slots * opts.loadFactor)
+  const h = BatchHeader.view(Buffer.alloc(0))
+  let bytes = 0
+  for (const seg of dirty) {
+    for await (const chunk of segmentChunks(seg, start, end)) {
+      opts.checkDone()
+      for (let pos = 0; pos < chunk.length; pos += h.sizeInBytes) {
+        h.moveTo(chunk, pos)
+        if (h.isControl) txns.onControlBatchRead(h, await controlTypeOf(h))
+        else if (!txns.onBatchRead(h)) {
+          const records = await recordsOf(h)
+          let full = false
+          forEachRecord(records, h.recordCount, h.baseOffset, h.baseTimestamp, (r) => {
+            if (r.keyLength < 0 || r.offset < start) return
+            if (map.size >= maxDesired) {
+              full = true
+              return false
+            }
+            map.put(records, r.keyStart, r.keyStart + r.keyLength, r.offset)
+            return true
+          })
+          if (full) return bytes
+        }
+        if (h.lastOffset >= start) map.updateLatestOffset(h.lastOffset)
+      }
+      bytes += chunk.length
+    }
+  }
+  return bytes
+}
+
+/** Kafka's cleanSegments: one group into one `.cleaned` segment, then the swap. */
+async function cleanSegments(log: PartitionLog, group: readonly LogSegment[], ctx: FilterContext, opts: CleanOptions): Promise<void> {
+  const writer = await CleanedSegmentWriter.create(log.dir, group[0]!.baseOffset, log.config)
+  try {
+    const h = BatchHeader.view(Buffer.alloc(0))
+    for (const seg of group) {
+      for await (const chunk of segmentChunks(seg, seg.baseOffset, Number.MAX_SAFE_INTEGER)) {
+        opts.checkDone()
+        for (let pos = 0; pos < chunk.length; pos += h.sizeInBytes) {
+          h.moveTo(chunk, pos)
+          const out = await filterBatch(h, ctx)
+          if (out !== null) await writer.append(out)
+        }
+      }
+    }
+    const cleaned = await writer.finish()
+    opts.checkDone()
+    if (!(await log.replaceSegments(group, cleaned))) throw new CleaningAbortedError(`${log.topic}-${log.partition}: segments changed during the clean`)
+  } catch (err) {
+    await writer.abort()
+    throw err
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * Kafka's LogCleaner for one broker: in the background, repeatedly picks the filthiest
+ * compacted log, cleans it (cleaner.ts) and records where the clean ended in the log dir's
+ * `cleaner-offset-checkpoint` (checkpoint-file.ts format: "topic partition offset"); with
+ * nothing to clean it waits log.cleaner.backoff.ms. The work runs on the event loop in chunks
+ * (segment-batches.ts), each followed by file I/O, so produce and fetch keep being served.
+ * A log that fails to clean is left alone until restart, as Kafka marks it uncleanable.
+ */
+import { dirname, join } from 'node:path'
+import type { Logger } from 'pino'
+import { readOffsetCheckpoint, writeOffsetCheckpoint, type OffsetCheckpoint } from '../checkpoint-file.js'
+import type { Clock, Scheduler } from '../clock.js'
+import { partitionDirName } from '../file-names.js'
+import type { PartitionLog } from '../partition-log.js'
+import { cleanLog, CleaningAbortedError, type CleanResult } from './cleaner.js'
+import { filthiestLog } from './cleaner-manager.js'
+import { OffsetMap } from './offset-map.js'
+
+export const CLEANER_OFFSET_CHECKPOINT = 'cleaner-offset-checkpoint'
+
+export interface LogCleanerConfig {
+  /** log.cleaner.enable */
+  enable: boolean
+  /** log.cleaner.threads: Brook cleans one log at a time; the dedupe buffer is divided as in Kafka. */
+  threads: number
+  /** log.cleaner.dedupe.buffer.size */
+  dedupeBufferSize: number
+  /** log.cleaner.io.buffer.load.factor */
+  ioBufferLoadFactor: number
+  /** log.cleaner.backoff.ms */
+  backoffMs: number
+  /** producer.id.expiration.ms */
+  producerIdExpirationMs: number
+}
+
+export const DEFAULT_CLEANER_CONFIG: Readonly<LogCleanerConfig> = Object.freeze({
+  enable: true,
+  threads: 1,
+  dedupeBufferSize: 134217728,
+  ioBufferLoadFactor: 0.9,
+  backoffMs: 15000,
+  producerIdExpirationMs: 86400000,
+})
+
+export interface LogCleanerOptions {
+  config: LogCleanerConfig
+  logDirs: readonly string[]
+  logs: () => Iterable<PartitionLog>
+  clock: Clock
+  scheduler: Scheduler
+  logger: Logger
+}
+
+export interface CleanSummary extends CleanResult {
+  topic: string
+  partition: number
+  firstDirtyOffset: number
+  firstUncleanableOffset: number
+  ms: number
+}
+
+export class LogCleaner {
+  readonly #opts: LogCleanerOptions
+  readonly #checkpoints = new Map<string, OffsetCheckpoint>()
+  readonly #uncleanable = new Set<PartitionLog>()
+  #map: OffsetMap | null = null
+  #current: { log: PartitionLog; done: Promise<unknown>; abort: boolean } | null = null
+  #running: Promise<void> | null = null
+  #wake: (() => void) | null = null
+  #cancelWait: (() => void) | null = null
+  #closed = false
+
+  private constructor(opts: LogCleanerOptions) {
+    this.#opts = opts
+  }
+
+  /** Reads each log dir's checkpoint; `start` begins the background loop. */
+  static async open(opts: LogCleanerOptions): Promise<LogCleaner> {
+    const c = new LogCleaner(opts)
+    for (const dir of opts.logDirs) {
+      let entries: OffsetCheckpoint
+      try {
+        entries = await readOffsetCheckpoint(join(dir, CLEANER_OFFSET_CHECKPOINT))
+      } catch (err) {
+        opts.logger.warn({ dir, err }, 'ignoring an unreadable cleaner-offset-checkpoint: compacted logs are cleaned from their start')
+        entries = new Map()
+      }
+      c.#checkpoints.set(dir, entries)
+    }
+    return c
+  }
+
+  start(): void {
+    if (!this.#opts.config.enable || this.#running !== null) return
+    this.#running = this.#loop()
+  }
+
+  async #loop(): Promise<void> {
+    while (!this.#closed) {
+      let cleaned: CleanSummary | null = null
+      try {
+        cleaned = await this.cleanFilthiestLog()
+      } catch (err) {
+        this.#opts.logger.error({ err }, 'log cleaner round failed')
+      }
+      if (cleaned === null && !this.#closed) await this.#backoff()
+    }
+  }
+
+  #backoff(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#wake = resolve
+      this.#cancelWait = this.#opts.scheduler.after(this.#opts.config.backoffMs, resolve)
+    })
+  }
+
+  /** Where the last clean of `log` ended, if it was checkpointed. */
+  checkpointed(log: PartitionLog): number | undefined {
+    return this.#checkpoints.get(dirname(log.dir))?.get(partitionDirName(log.topic, log.partition))
+  }
+
+  #offsetMap(): OffsetMap {
+    const c = this.#opts.config
+    this.#map ??= new OffsetMap(Math.min(Math.floor(c.dedupeBufferSize / Math.max(1, c.threads)), 2 ** 31 - 1))
+    return this.#map
+  }
+
+  /** One round: cleans the filthiest log, if any is due; null when none is. */
+  async cleanFilthiestLog(): Promise<CleanSummary | null> {
+    const now = this.#opts.clock.now()
+    const candidates = [...this.#opts.logs()].filter((l) => !this.#uncleanable.has(l))
+    const ltc = await filthiestLog(candidates, (l) => this.checkpointed(l), now)
+    if (ltc === null || this.#closed) return null
+    const { log } = ltc
+    const started = Date.now()
+    const current = { log, done: Promise.resolve() as Promise<unknown>, abort: false }
+    const run = cleanLog(log, ltc.firstDirtyOffset, ltc.firstUncleanableOffset, {
+      map: this.#offsetMap(),
+      loadFactor: this.#opts.config.ioBufferLoadFactor,
+      now,
+      producerIdExpirationMs: this.#opts.config.producerIdExpirationMs,
+      checkDone: () => {
+        if (current.abort || this.#closed) throw new CleaningAbortedError(`cleaning of ${log.topic}-${log.partition} aborted`)
+      },
+    })
+    current.done = run.catch(() => {})
+    this.#current = current
+    try {
+      const result = await run
+      await this.#updateCheckpoint(log, result.endOffset)
+      const summary: CleanSummary = { ...result, topic: log.topic, partition: log.partition, firstDirtyOffset: ltc.firstDirtyOffset, firstUncleanableOffset: ltc.firstUncleanableOffset, ms: Date.now() - started }
+      this.#opts.logger.info(summary, 'cleaned log')
+      return summary
+    } catch (err) {
+      if (err instanceof CleaningAbortedError) {
+        this.#opts.logger.info({ topic: log.topic, partition: log.partition, reason: err.message }, 'log cleaning aborted')
+        return null
+      }
+      this.#uncleanable.add(log)
+      this.#opts.logger.error({ err, topic: log.topic, partition: log.partition }, 'log cleaning failed: the log is not cleaned again until restart')
+      return null
+    } finally {
+      this.#current = null
+    }
+  }
+
+  async #updateCheckpoint(log: PartitionLog, offset: number): Promise<void> {
+    const dir = dirname(log.dir)
+    const entries = this.#checkpoints.get(dir) ?? new Map<string, number>()
+    this.#checkpoints.set(dir, entries)
+    entries.set(partitionDirName(log.topic, log.partition), offset)
+    await this.#writeCheckpoint(dir)
+  }
+
+  async #writeCheckpoint(dir: string): Promise<void> {
+    const live = new Set([...this.#opts.logs()].filter((l) => dirname(l.dir) === dir).map((l) => partitionDirName(l.topic, l.partition)))
+    const entries = this.#checkpoints.get(dir) ?? new Map<string, number>()
+    for (const name of entries.keys()) if (!live.has(name)) entries.delete(name)
+    await writeOffsetCheckpoint(
+      join(dir, CLEANER_OFFSET_CHECKPOINT),
+      [...entries].map(([name, offset]) => {
+        const dash = name.lastIndexOf('-')
+        return { topic: name.slice(0, dash), partition: Number(name.slice(dash + 1)), offset }
+      }),
+    )
+  }
+
+  /** Stops a clean of `log` in progress and waits for it (the log is being deleted or truncated). */
+  async abortCleaning(log: PartitionLog): Promise<void> {
+    const current = this.#current
+    if (current !== null && current.log === log) {
+      current.abort = true
+      await current.done
+    }
+  }
+
+  /** Forgets a deleted log's checkpoint entry. */
+  async removeLog(log: PartitionLog, logDir: string): Promise<void> {
+    await this.abortCleaning(log)
+    this.#uncleanable.delete(log)
+    const entries = this.#checkpoints.get(logDir)
+    if (entries?.delete(partitionDirName(log.topic, log.partition))) await this.#writeCheckpoint(logDir)
+  }
+
+  /** Stops the loop, aborting a clean in progress. */
+  async close(): Promise<void> {
+    this.#closed = true
+    this.#cancelWait?.()
+    this.#wake?.()
+    await this.#current?.done
+    await this.#running
+    this.#map = null
+  }
+}
