@@ -26,8 +26,14 @@ export async function runCli(argv: readonly string[]): Promise<void> {
             choices: startOptions['log-level'].choices,
             default: startOptions['log-level'].default,
             describe: startOptions['log-level'].description,
+          })
+          .option('log-format', {
+            type: 'string',
+            choices: startOptions['log-format'].choices,
+            default: startOptions['log-format'].default,
+            describe: startOptions['log-format'].description,
           }),
-      (args) => runStart({ config: args.config, override: args.override, logLevel: args['log-level'] }),
+      (args) => runStart({ config: args.config, override: args.override, logLevel: args['log-level'], logFormat: args['log-format'] }),
     )
     .demandCommand(1, 'Name a command, e.g. brook start config/server.properties')
     .strict()

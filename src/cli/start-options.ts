@@ -4,8 +4,8 @@
  * budget) and yargs for help, errors and the other commands.
  */
 import { parseArgs } from 'node:util'
-import { LOG_LEVELS, isLogLevel } from '../log.js'
-import type { LogLevel } from '../log.js'
+import { LOG_FORMATS, LOG_LEVELS, isLogFormat, isLogLevel } from '../log.js'
+import type { LogFormat, LogLevel } from '../log.js'
 
 export interface StartArgs {
   /** Path of a server.properties file. */
@@ -13,6 +13,7 @@ export interface StartArgs {
   /** `key=value` strings, in the order given. */
   readonly override: readonly string[]
   readonly logLevel: LogLevel
+  readonly logFormat: LogFormat
 }
 
 export const START_COMMAND = 'start [config]'
@@ -29,7 +30,13 @@ export const startOptions = {
     type: 'string',
     choices: LOG_LEVELS,
     default: 'info',
-    description: 'Lowest level of the JSON log lines written to stdout',
+    description: 'Lowest level of the log lines written to stdout',
+  },
+  'log-format': {
+    type: 'string',
+    choices: LOG_FORMATS,
+    default: 'json',
+    description: 'json: one JSON object a line (pino), for log collectors; pretty: readable lines for people',
   },
 } as const
 
@@ -44,6 +51,7 @@ export function parseStartArgv(argv: readonly string[]): StartArgs | undefined {
       options: {
         override: { type: 'string', multiple: true },
         'log-level': { type: 'string', default: startOptions['log-level'].default },
+        'log-format': { type: 'string', default: startOptions['log-format'].default },
       },
     })
   } catch {
@@ -51,6 +59,8 @@ export function parseStartArgv(argv: readonly string[]): StartArgs | undefined {
   }
   const { positionals, values } = parsed
   const logLevel = values['log-level']
+  const logFormat = values['log-format']
   if (positionals.length > 1 || logLevel === undefined || !isLogLevel(logLevel)) return undefined
-  return { config: positionals[0], override: values.override ?? [], logLevel }
+  if (logFormat === undefined || !isLogFormat(logFormat)) return undefined
+  return { config: positionals[0], override: values.override ?? [], logLevel, logFormat }
 }

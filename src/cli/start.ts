@@ -16,7 +16,7 @@ export async function runStart(args: StartArgs): Promise<void> {
   if (args.config !== undefined) sources.push(await readPropertiesFile(args.config))
   sources.push({ name: 'KAFKA_* environment variables', entries: configFromEnv(process.env) })
   sources.push({ name: '--override', entries: parseOverrides(args.override) })
-  const log = createLogger({ level: args.logLevel })
+  const log = createLogger({ level: args.logLevel, format: args.logFormat })
 
   // Handlers go in before start-up, so a signal arriving while the broker starts (or right after
   // its "started" line) still gets a clean shutdown rather than Node's default exit.
