@@ -16,7 +16,8 @@ import { DynamicBrokerConfigs } from './config/dynamic-broker-configs.js'
 import { startBrokerGroups } from './coordinator/group/broker-groups.js'
 import type { BrokerGroups } from './coordinator/group/broker-groups.js'
 import { ProducerIdManager } from './coordinator/producer-id-manager.js'
-import { TransactionCoordinator } from './coordinator/transaction/transaction-coordinator.js'
+import { startBrokerTransactions } from './coordinator/transaction/broker-transactions.js'
+import type { BrokerTransactions } from './coordinator/transaction/broker-transactions.js'
 import type { ApiHandler, BrokerServices } from './handlers/handler.js'
 import { brokerHandlers } from './handlers/index.js'
 import { HandlerRegistry } from './handlers/registry.js'
@@ -55,6 +56,7 @@ export class Broker {
   readonly metrics: BrokerMetrics
   readonly #server: SocketServer
   readonly #log: Logger
+  #transactions: BrokerTransactions | undefined
   #metricsServer: MetricsServer | undefined
   #closing: Promise<void> | undefined
 
@@ -79,6 +81,7 @@ export class Broker {
     const logDirs = await LogDirs.open({ dirs: config.logDirs, nodeId, clusterId: options.clusterId })
     let logs: LogManager | undefined
     let groups: BrokerGroups | undefined
+    let transactions: BrokerTransactions | undefined
     const metrics = new BrokerMetrics()
     let metricsServer: MetricsServer | undefined
     try {
@@ -116,8 +119,18 @@ export class Broker {
       groups = startBrokerGroups({ config, cluster, replicas, log: log.child({ component: 'groups' }) })
       const configs = new ConfigAdmin({ topics, topicConfigs, nodeId })
       const producerIds = await ProducerIdManager.open(logDirs.metadataDir, { onError: (err) => log.error({ err }, 'reserving a block of producer ids failed') })
-      const transactions = new TransactionCoordinator({ producerIds })
-      const services: BrokerServices = { cluster, config, handlers, replicas, fetches, topicConfigs, groups: groups.coordinator, transactions, configs, metrics }
+      const groupCoordinator = groups.coordinator
+      transactions = startBrokerTransactions({
+        config,
+        cluster,
+        replicas,
+        producerIds,
+        log: log.child({ component: 'transactions' }),
+        markerWritten: (topic, partition, marker) => groupCoordinator.onTransactionMarker(topic, partition, marker.producerId, marker.commit),
+      })
+      // Produce checks transactional batches against the ongoing transactions (KIP-890 part 1).
+      replicas.transactionVerifier = transactions.coordinator
+      const services: BrokerServices = { cluster, config, handlers, replicas, fetches, topicConfigs, groups: groups.coordinator, transactions: transactions.coordinator, configs, metrics }
       const advertised = new Map<string, AdvertisedEndpoint>()
       const server = await SocketServer.start({
         listeners: plan.listeners,
@@ -133,6 +146,7 @@ export class Broker {
       })
       metrics.attach(brokerMetricSources({ connections: () => server.connections, fetches, replicas, cluster, groups: groups.coordinator }))
       const broker = new Broker(config, cluster, logDirs, replicas, server, log, fetches, groups, metrics)
+      broker.#transactions = transactions
       broker.#metricsServer = metricsServer
       metrics.state = BrokerState.RUNNING
       log.info(
@@ -150,6 +164,7 @@ export class Broker {
       return broker
     } catch (err) {
       await metricsServer?.close()
+      if (transactions) await closeTransactions(transactions)
       if (groups) await closeGroups(groups)
       await logs?.close()
       await logDirs.close()
@@ -187,6 +202,7 @@ export class Broker {
     this.fetches.close()
     await this.#server.close()
     // Before the logs close: parked joins are answered and no timer writes to a closed log.
+    if (this.#transactions) await closeTransactions(this.#transactions)
     await closeGroups(this.groups)
     await this.cluster.topics.flush()
     await this.replicas.logs.close()
@@ -201,6 +217,12 @@ export class Broker {
 async function closeGroups(groups: BrokerGroups): Promise<void> {
   await groups.settled()
   groups.coordinator.close()
+}
+
+/** As closeGroups; markers still being written stop (they are written again when the state is reloaded). */
+async function closeTransactions(transactions: BrokerTransactions): Promise<void> {
+  await transactions.settled()
+  transactions.coordinator.close()
 }
 
 /** Advertised port 0 means "the port this listener was bound to". */

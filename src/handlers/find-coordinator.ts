@@ -1,8 +1,9 @@
 // FindCoordinator v0-5. v0: group keys only. v1: keyType (0 group, 1 transaction), throttleTimeMs,
 // errorMessage. v3: flexible. v4+: batched coordinatorKeys, answered per key.
 // One node leads every partition, so a group's coordinator is this node once its
-// __consumer_offsets partition is ours. Kafka creates __consumer_offsets on the first group
-// lookup and answers COORDINATOR_NOT_AVAILABLE meanwhile; Brook answers once it is created.
+// __consumer_offsets partition is ours, and a transactional id's once its __transaction_state
+// partition is. Kafka creates the topic on the first lookup and answers COORDINATOR_NOT_AVAILABLE
+// meanwhile; Brook answers once it is created.
 import { ErrorCode, errorName } from '../protocol/error-codes.js'
 import { FindCoordinator } from '../protocol/generated/find-coordinator.js'
 import type { Coordinator, FindCoordinatorRequest, FindCoordinatorResponse } from '../protocol/generated/find-coordinator.js'
@@ -18,10 +19,9 @@ export const findCoordinator = defineHandler({
   minVersion: 0,
   maxVersion: 5,
   handle: async (req, ctx) => {
-    if (req.keyType === GROUP_KEY_TYPE) {
-      // A failure is logged where it happens; the keys are then answered as not available.
-      await ctx.services.groups.ready().catch(() => {})
-    }
+    // A failure is logged where it happens; the keys are then answered as not available.
+    if (req.keyType === GROUP_KEY_TYPE) await ctx.services.groups.ready().catch(() => {})
+    if (req.keyType === TRANSACTION_KEY_TYPE) await ctx.services.transactions.ready().catch(() => {})
     return answer(req, ctx, (key) => locate(key, req.keyType, ctx))
   },
   errorResponse: (req, errorCode, ctx) => answer(req, ctx, (key) => missing(key, errorCode, errorName(errorCode))),
@@ -37,12 +37,10 @@ function answer(req: FindCoordinatorRequest, ctx: RequestContext, per: (key: str
 }
 
 function locate(key: string, keyType: number, ctx: RequestContext): Coordinator {
-  // Brook has no transaction coordinator yet; other key types are not Kafka's.
-  if (keyType === TRANSACTION_KEY_TYPE) return missing(key, ErrorCode.COORDINATOR_NOT_AVAILABLE, NOT_AVAILABLE)
-  if (keyType !== GROUP_KEY_TYPE) return missing(key, ErrorCode.INVALID_REQUEST, `Unknown coordinator type received: ${keyType}`)
-  const groups = ctx.services.groups
+  if (keyType !== GROUP_KEY_TYPE && keyType !== TRANSACTION_KEY_TYPE) return missing(key, ErrorCode.INVALID_REQUEST, `Unknown coordinator type received: ${keyType}`)
+  const coordinator = keyType === GROUP_KEY_TYPE ? ctx.services.groups : ctx.services.transactions
   const endpoint = ctx.services.cluster.endpointFor(ctx.connection.listenerName)
-  if (!endpoint || !groups.ownsPartition(groups.partitionFor(key))) return missing(key, ErrorCode.COORDINATOR_NOT_AVAILABLE, NOT_AVAILABLE)
+  if (!endpoint || !coordinator.ownsPartition(coordinator.partitionFor(key))) return missing(key, ErrorCode.COORDINATOR_NOT_AVAILABLE, NOT_AVAILABLE)
   // Kafka's message for success is the error's name.
   return { key, nodeId: ctx.services.cluster.nodeId, host: endpoint.host, port: endpoint.port, errorCode: ErrorCode.NONE, errorMessage: 'NONE' }
 }

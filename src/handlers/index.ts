@@ -1,4 +1,10 @@
 /** Every API Brook serves. ApiVersions offers exactly these, with the versions each declares. */
+import { addOffsetsToTxn } from './add-offsets-to-txn.js'
+import { addPartitionsToTxn } from './add-partitions-to-txn.js'
+import { endTxn } from './end-txn.js'
+import { txnOffsetCommit } from './txn-offset-commit.js'
+import { describeTransactions } from './describe-transactions.js'
+import { listTransactions } from './list-transactions.js'
 import { alterConfigs } from './alter-configs.js'
 import { alterPartitionReassignments } from './alter-partition-reassignments.js'
 import { apiVersions } from './api-versions.js'
@@ -64,4 +70,10 @@ export const brokerHandlers: readonly ApiHandler[] = [
   listPartitionReassignments,
   describeTopicPartitions,
   initProducerId,
+  addPartitionsToTxn,
+  addOffsetsToTxn,
+  endTxn,
+  txnOffsetCommit,
+  describeTransactions,
+  listTransactions,
 ]

@@ -21,6 +21,7 @@ export const initProducerId = defineHandler({
     const noEpoch = req.producerEpoch === NO_PRODUCER_EPOCH
     if (noId !== noEpoch) return failed(ErrorCode.INVALID_REQUEST)
     const expected = noId ? undefined : { producerId: req.producerId, producerEpoch: req.producerEpoch }
+    if (req.transactionalId !== null) await ctx.services.transactions.ready()
     const result = await ctx.services.transactions.initProducerId(req.transactionalId, req.transactionTimeoutMs, expected)
     // Clients before v4 know PRODUCER_FENCED only as INVALID_PRODUCER_EPOCH.
     const errorCode = result.errorCode === ErrorCode.PRODUCER_FENCED && ctx.apiVersion < 4 ? ErrorCode.INVALID_PRODUCER_EPOCH : result.errorCode

@@ -65,6 +65,12 @@ describe('handler registry', () => {
       ListPartitionReassignments: '0-0',
       DescribeTopicPartitions: '0-0',
       InitProducerId: '0-5',
+      AddPartitionsToTxn: '0-5',
+      AddOffsetsToTxn: '0-4',
+      EndTxn: '0-4',
+      TxnOffsetCommit: '0-4',
+      DescribeTransactions: '0-0',
+      ListTransactions: '0-1',
     })
   })
 })

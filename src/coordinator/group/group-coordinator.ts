@@ -15,7 +15,9 @@ import type { OffsetCommitRequest, OffsetCommitResponse } from '../../protocol/g
 import type { OffsetDeleteRequest, OffsetDeleteResponse } from '../../protocol/generated/offset-delete.js'
 import type { OffsetFetchResponseGroup } from '../../protocol/generated/offset-fetch.js'
 import type { SyncGroupRequest, SyncGroupResponse } from '../../protocol/generated/sync-group.js'
+import type { TxnOffsetCommitRequest, TxnOffsetCommitResponse } from '../../protocol/generated/txn-offset-commit.js'
 import type { Clock, Scheduler } from '../../storage/clock.js'
+import type { ReplayedEntry } from '../coordinator-log.js'
 import { deleteGroup, describeGroup, listGroups } from './admin.js'
 import type { GroupDescription } from './admin.js'
 import type { ClassicGroup } from './classic-group.js'
@@ -39,6 +41,8 @@ import type { GroupLogRecord } from './records.js'
 import { activateLoadedGroups, replayRecord } from './replay.js'
 import { joinError, syncError } from './responses.js'
 import { syncGroup } from './sync.js'
+import { OFFSETS_TOPIC } from './partition-group-log.js'
+import { TxnOffsetStore, commitTxnOffsets, replayTxnRecord, settleTxnOffsets } from './txn-offsets.js'
 
 export interface GroupCoordinatorOptions {
   readonly config?: Partial<GroupCoordinatorConfig>
@@ -55,6 +59,9 @@ export interface GroupCoordinatorOptions {
    */
   readonly activate?: () => Promise<void>
 }
+
+/** What a partition's replay yields: plain records (tests), or records and markers read from the log. */
+export type GroupReplayItem = GroupLogRecord | ReplayedEntry
 
 /** APIs that accept an empty group id (Kafka keeps them working for it); the rest answer INVALID_GROUP_ID. */
 type GroupIdRule = 'non-empty' | 'any'
@@ -89,7 +96,8 @@ export class GroupCoordinator {
       log: options.log,
       groups: new Map(),
       offsets: new OffsetStore(),
-      write: (groupId, records) => this.#appends.append(partitionFor(groupId), records),
+      txnOffsets: new TxnOffsetStore(),
+      write: (groupId, records, transactional) => this.#appends.append(partitionFor(groupId), records, transactional),
       written: (groupId) => this.#appends.idle(partitionFor(groupId)),
     }
     this.#stopExpiration = options.scheduler.every(config.offsetsRetentionCheckIntervalMs, () => this.expireOffsets())
@@ -120,14 +128,25 @@ export class GroupCoordinator {
   /**
    * Takes over a partition: requests for its groups get COORDINATOR_LOAD_IN_PROGRESS while its
    * records are replayed, then are served. Records of types this coordinator does not know
-   * (KIP-848 groups) are skipped. If replay fails the partition is left unowned.
+   * (KIP-848 groups) are skipped. Offsets of transactional batches wait for their producer's
+   * marker (COMMIT applies them, ABORT drops them); those with no marker yet stay pending. If
+   * replay fails the partition is left unowned.
    */
-  async loadPartition(partition: number, records: Iterable<GroupLogRecord> | AsyncIterable<GroupLogRecord>): Promise<void> {
+  async loadPartition(partition: number, records: Iterable<GroupReplayItem> | AsyncIterable<GroupReplayItem>): Promise<void> {
     if (this.#partitions.has(partition)) throw new Error(`__consumer_offsets-${partition} is already loaded`)
     this.#partitions.set(partition, 'loading')
     let skipped = 0
+    const here = (groupId: string): boolean => this.partitionFor(groupId) === partition
     try {
-      for await (const record of records) if (!replayRecord(this.#ctx, record)) skipped++
+      for await (const item of records) {
+        if (!('kind' in item)) {
+          if (!replayRecord(this.#ctx, item)) skipped++
+        } else if (item.kind === 'marker') {
+          settleTxnOffsets(this.#ctx, item.producerId, item.commit, here)
+        } else if (!(item.producerId === null ? replayRecord(this.#ctx, item) : replayTxnRecord(this.#ctx, item.producerId, item))) {
+          skipped++
+        }
+      }
     } catch (err) {
       this.#forget(partition)
       throw err
@@ -184,6 +203,20 @@ export class GroupCoordinator {
     const responses = leaveGroup(this.#ctx, groupId, members)
     await this.#ctx.written(groupId)
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, members: responses }
+  }
+
+  /** TxnOffsetCommit: offsets that count once the producer's transaction commits. */
+  commitTxnOffsets(req: TxnOffsetCommitRequest): Promise<TxnOffsetCommitResponse> {
+    return commitTxnOffsets(this.#ctx, req, this.#topics, this.#status(req.groupId, 'non-empty'))
+  }
+
+  /**
+   * A COMMIT or ABORT marker was written to a __consumer_offsets partition (by the transaction
+   * coordinator): the producer's pending offsets of the groups there are applied or dropped.
+   */
+  onTransactionMarker(topic: string, partition: number, producerId: number, commit: boolean): void {
+    if (topic !== OFFSETS_TOPIC || this.#partitions.get(partition) !== 'loaded') return
+    settleTxnOffsets(this.#ctx, producerId, commit, (groupId) => this.partitionFor(groupId) === partition)
   }
 
   commitOffsets(req: OffsetCommitRequest, apiVersion: number): Promise<OffsetCommitResponse> {
@@ -262,6 +295,7 @@ export class GroupCoordinator {
     for (const groupId of [...this.#ctx.offsets.groupIds()]) {
       if (this.partitionFor(groupId) === partition) this.#ctx.offsets.removeGroup(groupId)
     }
+    this.#ctx.txnOffsets.forget((groupId) => this.partitionFor(groupId) === partition)
     this.#partitions.delete(partition)
   }
 }

@@ -5,11 +5,15 @@
  */
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { KafkaError } from '../../protocol/kafka-error.js'
+import type { TxnProducer } from '../coordinator-log.js'
 import type { GroupLogRecord } from './records.js'
 
 export interface GroupLog {
-  /** Resolves once the records are written; rejects (a KafkaError when it has a Kafka code) when they are not. */
-  append(partition: number, records: readonly GroupLogRecord[]): Promise<void>
+  /**
+   * Resolves once the records are written; rejects (a KafkaError when it has a Kafka code) when
+   * they are not. `transactional`: one transactional batch of the producer (TxnOffsetCommit).
+   */
+  append(partition: number, records: readonly GroupLogRecord[], transactional?: TxnProducer): Promise<void>
 }
 
 export class OrderedAppends {
@@ -21,9 +25,9 @@ export class OrderedAppends {
   }
 
   /** Starts the append now and settles after every earlier append to the partition has settled. */
-  append(partition: number, records: readonly GroupLogRecord[]): Promise<void> {
+  append(partition: number, records: readonly GroupLogRecord[], transactional?: TxnProducer): Promise<void> {
     const earlier = this.idle(partition)
-    const own = this.#start(partition, records)
+    const own = this.#start(partition, records, transactional)
     // Handled here so a failure that lands before earlier appends settle is not reported as unhandled.
     own.catch(() => {})
     const done = earlier.then(() => own)
@@ -38,9 +42,9 @@ export class OrderedAppends {
     return done
   }
 
-  #start(partition: number, records: readonly GroupLogRecord[]): Promise<void> {
+  #start(partition: number, records: readonly GroupLogRecord[], transactional: TxnProducer | undefined): Promise<void> {
     try {
-      return this.#log.append(partition, records)
+      return transactional ? this.#log.append(partition, records, transactional) : this.#log.append(partition, records)
     } catch (err) {
       return Promise.reject(err)
     }

@@ -146,7 +146,7 @@ export function fetchOffsets(
   const { offsets } = ctx
   const answer = (partitionIndex: number, topic: string): OffsetFetchResponsePartitions => {
     // require_stable: a commit still being written is reported as such rather than as the old offset.
-    if (requireStable && offsets.hasPending(groupId, topic, partitionIndex)) {
+    if (requireStable && (offsets.hasPending(groupId, topic, partitionIndex) || ctx.txnOffsets.hasPending(groupId, topic, partitionIndex))) {
       return { partitionIndex, committedOffset: -1n, committedLeaderEpoch: -1, metadata: '', errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT }
     }
     const o = offsets.get(groupId, topic, partitionIndex)

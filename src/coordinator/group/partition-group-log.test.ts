@@ -8,6 +8,7 @@ import { ManualClock } from '../../storage/clock.js'
 import { OFFSETS_TOPIC, PartitionGroupLog, replayPartition } from './partition-group-log.js'
 import { emptyGroupMetadataRecord, groupMetadataTombstone, offsetCommitRecord } from './records.js'
 import type { GroupLogRecord } from './records.js'
+import type { ReplayedEntry } from '../coordinator-log.js'
 
 const commit = (group: string, offset: bigint): GroupLogRecord =>
   offsetCommitRecord(group, 'orders', 0, { offset, leaderEpoch: -1, metadata: '', commitTimestamp: 1, expireTimestamp: null })
@@ -20,9 +21,13 @@ async function setup(compression: Codec = CompressionType.None, maxMessageBytes?
   return { f, clock, groupLog, log: (p: number) => f.partition(OFFSETS_TOPIC, p) }
 }
 
-async function replayed(records: AsyncIterable<GroupLogRecord>): Promise<GroupLogRecord[]> {
+/** The plain records replayed (copied); markers and transactional records fail the caller's expectation. */
+async function replayed(entries: AsyncIterable<ReplayedEntry>): Promise<GroupLogRecord[]> {
   const out: GroupLogRecord[] = []
-  for await (const r of records) out.push({ key: Buffer.from(r.key), value: r.value && Buffer.from(r.value) })
+  for await (const e of entries) {
+    if (e.kind !== 'record' || e.producerId !== null) throw new Error(`unexpected ${e.kind} of producer ${e.producerId}`)
+    out.push({ key: Buffer.from(e.key), value: e.value && Buffer.from(e.value) })
+  }
   return out
 }
 
@@ -50,13 +55,22 @@ describe('PartitionGroupLog', () => {
     expect(await replayed(replayPartition(log(0)))).toEqual(records)
   })
 
-  it('skips control batches when replaying', async () => {
+  it('writes transactional batches for TxnOffsetCommit and replays them with their producer and markers', async () => {
     const { groupLog, log } = await setup()
     await groupLog.append(0, [commit('g', 1n)])
-    const marker = buildBatch([{ timestamp: 1, key: encodeControlKey(ControlRecordType.Commit), value: Buffer.alloc(6) }], { control: true, transactional: true, producerId: 9, producerEpoch: 0 })
+    await groupLog.append(0, [commit('g', 2n)], { producerId: 9, producerEpoch: 3 })
+    const read = await log(0).read(1, 1 << 20)
+    const header = BatchHeader.view(read.records, 0)
+    expect([header.isTransactional, header.producerId, header.producerEpoch, header.baseSequence]).toEqual([true, 9, 3, 0])
+    const marker = buildBatch([{ timestamp: 1, key: encodeControlKey(ControlRecordType.Commit), value: Buffer.alloc(6) }], { control: true, transactional: true, producerId: 9, producerEpoch: 3 })
     await log(0).append(marker)
-    await groupLog.append(0, [commit('g', 2n)])
-    expect(await replayed(replayPartition(log(0)))).toEqual([commit('g', 1n), commit('g', 2n)])
+    const entries = []
+    for await (const e of replayPartition(log(0))) entries.push(e.kind === 'record' ? { producerId: e.producerId, key: Buffer.from(e.key) } : e)
+    expect(entries).toEqual([
+      { producerId: null, key: commit('g', 1n).key },
+      { producerId: 9, key: commit('g', 2n).key },
+      { kind: 'marker', producerId: 9, commit: true },
+    ])
   })
 
   it("fails with Kafka's codes: a batch over max.message.bytes, a partition without a log, a closed log", async () => {
