@@ -101,6 +101,8 @@ export class Broker {
         recoveryPointCheckpointIntervalMs: config.get('log.flush.offset.checkpoint.interval.ms'),
         logStartOffsetCheckpointIntervalMs: config.get('log.flush.start.offset.checkpoint.interval.ms'),
         recoveryThreadsPerDataDir: config.get('num.recovery.threads.per.data.dir'),
+        producerIdExpirationMs: config.get('producer.id.expiration.ms'),
+        producerIdExpirationCheckIntervalMs: config.get('producer.id.expiration.check.interval.ms'),
         // ListOffsets by timestamp reads records inside compressed batches.
         decompress,
       })

@@ -255,6 +255,16 @@ export const brokerConfigDefs = {
     validator: atLeast(0),
     doc: 'How often the log start offsets are checkpointed.',
   }),
+  'producer.id.expiration.ms': int({
+    default: 86400000,
+    validator: atLeast(1),
+    doc: 'A partition forgets a producer id after this long without a write from it (unless a transaction of it is open there).',
+  }),
+  'producer.id.expiration.check.interval.ms': int({
+    default: 600000,
+    validator: atLeast(1),
+    doc: 'How often partitions look for producer ids to expire.',
+  }),
   'num.recovery.threads.per.data.dir': int({
     default: 2,
     validator: atLeast(1),

@@ -46,6 +46,7 @@ export const produce = defineHandler({
             configs: ctx.services.topicConfigs,
             apiVersion: ctx.apiVersion,
             clientId: ctx.clientId,
+            transactionalId: req.transactionalId,
             log: ctx.log,
           },
           req,

@@ -9,20 +9,17 @@
  *   1. unknown topic, or a partition beyond its count  → UNKNOWN_TOPIC_OR_PARTITION
  *   2. the records field is not exactly one v2 batch    → the framing error (produce-framing.ts)
  *   3. acks other than -1, 0 and 1                      → INVALID_REQUIRED_ACKS
- *   4. a transactional batch                            → INVALID_TXN_STATE (see below)
- *   5. an internal topic, unless the client is Kafka's admin client id → INVALID_TOPIC_EXCEPTION
- *   6. no log yet or any more (topic being created or deleted) → NOT_LEADER_OR_FOLLOWER, retried
+ *   4. an internal topic, unless the client is Kafka's admin client id → INVALID_TOPIC_EXCEPTION
+ *   5. no log yet or any more (topic being created or deleted) → NOT_LEADER_OR_FOLLOWER, retried
+ *   6. a transactional batch: the transaction coordinator must find the partition in the
+ *      producer's transaction (KIP-890 part 1, transaction-verifier.ts) → its error, usually
+ *      INVALID_TXN_STATE
  *   7. the validator (log-validator.ts)                 → its error, record errors and message
- *   8. an idempotent batch                              → UNKNOWN_PRODUCER_ID (see below)
- *   9. the append → base offset, LogAppendTime (-1 for CreateTime topics), log start offset
- *
- * Where Brook answers otherwise than Kafka, on purpose: Kafka verifies a transactional batch
- * with its transaction coordinator; with no coordinator here (AddPartitionsToTxn is not served)
- * the partition cannot be in a transaction, which is Kafka's INVALID_TXN_STATE answer. Kafka
- * accepts an idempotent batch from a producer id it does not know and starts tracking its
- * sequence numbers; Brook keeps no producer state yet, so accepting would append a retried
- * batch twice while the client counts on deduplication: it answers UNKNOWN_PRODUCER_ID, the
- * truth that no state exists for that producer id.
+ *   8. the append: the partition's producer state checks epochs and sequences as the batch is
+ *      numbered (storage/producer-state) → INVALID_PRODUCER_EPOCH, OUT_OF_ORDER_SEQUENCE_NUMBER,
+ *      INVALID_TXN_STATE; a retry of one of the producer's last five batches is answered with
+ *      the original offsets and appends nothing. Success → base offset, LogAppendTime (-1 for
+ *      CreateTime topics), log start offset.
  *
  * The error partitions carry the offsets Kafka's do: -1, except the log start offset after a
  * failure inside the log (UnifiedLog's exceptions other than CorruptRecord, RecordTooLarge and
@@ -34,11 +31,12 @@ import type { TopicInfo, TopicRegistry } from '../cluster/topic-registry.js'
 import type { Logger } from '../log.js'
 import { ErrorCode } from '../protocol/error-codes.js'
 import type { PartitionProduceResponse, ProduceRequest, TopicProduceResponse } from '../protocol/generated/produce.js'
-import { BATCH } from '../protocol/records/batch-header.js'
+import { BATCH, readInt64 } from '../protocol/records/batch-header.js'
 import { TRANSACTIONAL_BIT } from '../protocol/records/attributes.js'
 import type { AppendOptions } from '../storage/partition-log-types.js'
 import { LogClosedError } from '../storage/partition-log-types.js'
 import type { PartitionLog } from '../storage/partition-log.js'
+import { ProducerStateError } from '../storage/producer-state/producer-state-error.js'
 import type { AppendTurn } from './append-turns.js'
 import { LEADER_EPOCH } from './leader-epoch.js'
 import { validateProduceRecords, type PartitionError } from './log-validator.js'
@@ -53,6 +51,8 @@ export interface AppendRecordsContext {
   readonly configs: { validatorConfig(topic: string): Readonly<ValidatorConfig> }
   readonly apiVersion: number
   readonly clientId: string | null
+  /** The request's transactional id (transactional batches are verified with it). */
+  readonly transactionalId?: string | null
   /** The request's logger: partition errors are logged at debug with Kafka's wording. */
   readonly log: Logger
 }
@@ -135,7 +135,7 @@ export async function appendRecords(ctx: AppendRecordsContext, request: ProduceR
   return responses
 }
 
-/** Checks 1-8 of the module comment: the partition's answer, or what to append. */
+/** Checks 1-7 of the module comment: the partition's answer, or what to append. */
 async function preparePartition(
   ctx: AppendRecordsContext,
   acks: number,
@@ -151,11 +151,13 @@ async function preparePartition(
     return failed(index, framed.error.errorCode)
   }
   if (!isValidAcks(acks)) return failed(index, ErrorCode.INVALID_REQUIRED_ACKS)
-  if ((framed.batch.readInt16BE(BATCH.ATTRIBUTES) & TRANSACTIONAL_BIT) !== 0)
-    return failed(index, ErrorCode.INVALID_TXN_STATE, -1, 'Partition was not added to the transaction')
   if (INTERNAL_TOPICS.has(name) && ctx.clientId !== ADMIN_CLIENT_ID) return failed(index, ErrorCode.INVALID_TOPIC_EXCEPTION)
   const log = ctx.replicas.partition(name, index)
   if (log === undefined) return failed(index, ErrorCode.NOT_LEADER_OR_FOLLOWER)
+  if ((framed.batch.readInt16BE(BATCH.ATTRIBUTES) & TRANSACTIONAL_BIT) !== 0) {
+    const verified = verifyTransaction(ctx, framed.batch, name, index)
+    if (verified !== ErrorCode.NONE) return failed(index, verified, -1, verified === ErrorCode.INVALID_TXN_STATE ? 'Partition was not added to the transaction' : null)
+  }
 
   const validation = await validateProduceRecords({
     records: framed.batch,
@@ -169,18 +171,18 @@ async function preparePartition(
     return rejected(index, validation.error, log)
   }
   const batch = validation.batch
-  if (batch.producerId >= 0) {
-    return failed(
-      index,
-      ErrorCode.UNKNOWN_PRODUCER_ID,
-      log.logStartOffset,
-      `Brook keeps no state for producer id ${batch.producerId}: idempotent producers are not supported yet (set enable.idempotence=false)`,
-    )
-  }
   return { index, log, records: batch.records, logAppendTime: batch.logAppendTime }
 }
 
-/** Step 9. The log assigns the offsets when called, before this function first awaits. */
+/** Step 6: asks the transaction coordinator whether the batch's producer has this partition in its transaction. */
+function verifyTransaction(ctx: AppendRecordsContext, batch: Buffer, topic: string, partition: number): number {
+  // produceRequestRejection already refused a transactional batch without a transactional id.
+  const transactionalId = ctx.transactionalId ?? ''
+  const producerId = readInt64(batch, BATCH.PRODUCER_ID)
+  return ctx.replicas.transactionVerifier.verify(transactionalId, producerId, batch.readInt16BE(BATCH.PRODUCER_EPOCH), topic, partition)
+}
+
+/** Step 8. The log assigns the offsets when called, before this function first awaits. */
 async function append(ctx: AppendRecordsContext, ready: ReadyAppend): Promise<PartitionProduceResponse> {
   const { index, log, logAppendTime } = ready
   try {
@@ -197,6 +199,10 @@ async function append(ctx: AppendRecordsContext, ready: ReadyAppend): Promise<Pa
       currentLeader: NO_LEADER,
     }
   } catch (err) {
+    if (err instanceof ProducerStateError) {
+      ctx.log.debug({ topic: log.topic, partition: log.partition, errorCode: err.errorCode }, err.message)
+      return failed(index, err.errorCode, log.logStartOffset, err.message)
+    }
     // The log closed under the append: the partition is being deleted or the broker stops.
     if (err instanceof LogClosedError) return failed(index, ErrorCode.NOT_LEADER_OR_FOLLOWER)
     ctx.log.error({ err, topic: log.topic, partition: log.partition }, 'append failed')

@@ -11,6 +11,8 @@ import type { LeaderEpochCache } from './leader-epoch-cache.js'
 import type { LogConfig } from './log-config.js'
 import type { LogSegment } from './log-segment.js'
 import { InvalidBatchError, type AppendOptions, type AppendResult } from './partition-log-types.js'
+import type { AppendOrigin } from './producer-state/producer-append-info.js'
+import type { AbortedTxn, ProducerCheck } from './producer-state/producer-state-manager.js'
 import { stampBatches } from './stamp-batches.js'
 
 /** What the appender needs from its log. */
@@ -28,6 +30,12 @@ export interface AppendHost {
   advance(logEndOffset: number): Promise<void> | null
   /** Appends up to `logEndOffset` were acknowledged. */
   acknowledged(logEndOffset: number): void
+  /** Validates and applies the append's producer batches (producer-state-manager.ts); throws to refuse it. */
+  checkProducers(batches: Buffer, origin: AppendOrigin): ProducerCheck
+  /** Resolves once the log end passes `offset` (a duplicate's original may still be queued). */
+  whenWritten(offset: number): Promise<unknown>
+  /** Aborted transactions whose markers were just written to `segment`. */
+  indexAborted(segment: LogSegment, aborted: readonly AbortedTxn[]): void
 }
 
 interface PendingAppend {
@@ -37,6 +45,8 @@ interface PendingAppend {
   lastOffset: number
   maxTimestamp: number
   logAppendTime: number
+  /** Transactions this append's markers abort: indexed in the segment the markers land in. */
+  aborted: readonly AbortedTxn[]
   done: boolean
   resolve: (r: AppendResult) => void
   reject: (err: unknown) => void
@@ -70,15 +80,32 @@ export class LogAppender {
     const stamp = appendTime && opts.logAppendTime === undefined ? logAppendTime : -1
     const stamped = stampBatches(batches, this.#nextOffset, opts.leaderEpoch, stamp)
     if (typeof stamped === 'string') return Promise.reject(new InvalidBatchError(stamped))
+    let producers: ProducerCheck
+    try {
+      producers = this.#host.checkProducers(batches, opts.origin ?? 'client')
+    } catch (err) {
+      return Promise.reject(err)
+    }
+    if (producers.duplicate !== null) {
+      // Kafka answers a retried batch with the original's offsets, its timestamp as the append time.
+      const d = producers.duplicate
+      const result = { baseOffset: d.firstOffset, lastOffset: d.lastOffset, logAppendTime: d.timestamp, logStartOffset: this.#host.logStartOffset() }
+      return d.lastOffset < this.#written ? Promise.resolve(result) : this.#host.whenWritten(d.lastOffset).then(() => result)
+    }
     const baseOffset = this.#nextOffset
     this.#nextOffset = stamped.nextOffset
     return new Promise((resolve, reject) => {
       this.#queue.push({
         buf: batches, batches: stamped.count, baseOffset, lastOffset: stamped.nextOffset - 1,
-        maxTimestamp: stamped.maxTimestamp, logAppendTime, done: false, resolve, reject,
+        maxTimestamp: stamped.maxTimestamp, logAppendTime, aborted: producers.aborted, done: false, resolve, reject,
       })
       if (!this.#writing) this.#writeNext()
     })
+  }
+
+  /** The offset the next append gets: past every queued append. */
+  get nextOffset(): number {
+    return this.#nextOffset
   }
 
   /** Resolves when no append is queued or being written. */
@@ -129,6 +156,7 @@ export class LogAppender {
       if (err) return this.#fail(group, err)
       try {
         this.#index(segment, bufs, start)
+        for (let i = from; i < to; i++) if (group[i]!.aborted.length > 0) this.#host.indexAborted(segment, group[i]!.aborted)
       } catch (e) {
         return this.#fail(group, e)
       }

@@ -13,6 +13,7 @@ import { LeaderEpochCache } from './leader-epoch-cache.js'
 import type { LogConfig } from './log-config.js'
 import { LogSegment } from './log-segment.js'
 import { readPartitionMetadata, writePartitionMetadata } from './partition-metadata.js'
+import { TXN_INDEX_SUFFIX } from './transaction-index.js'
 import type { LoadedLog, LogContext } from './partition-log-types.js'
 
 export interface LoadOptions {
@@ -44,7 +45,7 @@ export async function createLogDir(opts: CreateOptions): Promise<LoadedLog> {
   const epochs = await LeaderEpochCache.load(opts.dir)
   epochs.assign(opts.leaderEpoch, 0)
   await epochs.flush()
-  return { segments: [segment], logStartOffset: 0, logEndOffset: 0, recoveryPoint: 0, epochs, topicId: opts.topicId }
+  return { segments: [segment], logStartOffset: 0, logEndOffset: 0, recoveryPoint: 0, epochs, topicId: opts.topicId, cleanShutdown: true }
 }
 
 async function loadEpochs(opts: LoadOptions): Promise<LeaderEpochCache> {
@@ -67,7 +68,7 @@ async function listSegments(dir: string): Promise<number[]> {
     if (base !== null) logs.add(base)
   }
   for (const n of names) {
-    const orphanIndex = [INDEX_SUFFIX, TIME_INDEX_SUFFIX].some((s) => {
+    const orphanIndex = [INDEX_SUFFIX, TIME_INDEX_SUFFIX, TXN_INDEX_SUFFIX].some((s) => {
       const base = parseSegmentFileName(n, s)
       return base !== null && !logs.has(base)
     })
@@ -87,7 +88,7 @@ export async function loadLogDir(opts: LoadOptions): Promise<LoadedLog> {
     const start = opts.logStartOffset ?? 0
     const segment = await LogSegment.create(ctx, dir, start, config)
     epochs.truncateFromEnd(start)
-    return { segments: [segment], logStartOffset: start, logEndOffset: start, recoveryPoint: start, epochs, topicId }
+    return { segments: [segment], logStartOffset: start, logEndOffset: start, recoveryPoint: start, epochs, topicId, cleanShutdown: opts.cleanShutdown }
   }
   const sizes = await Promise.all(bases.map(async (b) => (await stat(join(dir, `${String(b).padStart(20, '0')}${LOG_SUFFIX}`))).size))
   let segments = bases.map((b, i) => LogSegment.open(ctx, dir, b, config, sizes[i]!))
@@ -110,7 +111,7 @@ export async function loadLogDir(opts: LoadOptions): Promise<LoadedLog> {
   }
   const logStartOffset = Math.min(Math.max(opts.logStartOffset ?? 0, segments[0]!.baseOffset), logEndOffset)
   if (epochs.truncateFromStart(logStartOffset)) await epochs.flush()
-  return { segments, logStartOffset, logEndOffset, recoveryPoint, epochs, topicId }
+  return { segments, logStartOffset, logEndOffset, recoveryPoint, epochs, topicId, cleanShutdown: opts.cleanShutdown }
 }
 
 /** Recovers the segments from the one holding the recovery point; returns the segments that remain. */

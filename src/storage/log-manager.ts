@@ -58,6 +58,10 @@ export interface LogManagerOptions {
   indexCacheBytes?: number
   /** For timestamp lookups in compressed batches. */
   decompress?: Decompress
+  /** producer.id.expiration.ms: a producer idle this long is forgotten by each partition. */
+  producerIdExpirationMs?: number
+  /** producer.id.expiration.check.interval.ms */
+  producerIdExpirationCheckIntervalMs?: number
   /** The log cleaner's log.cleaner.* settings; unset ones take Kafka's defaults. */
   cleaner?: Partial<LogCleanerConfig>
 }
@@ -201,7 +205,9 @@ export class LogManager {
           logStartOffset: startOffsets.get(job.name),
           cleanShutdown: clean,
         })
-        this.#add(d, new PartitionLog(this.#ctx, job.topic, job.partition, join(d.path, job.name), config, loaded))
+        const log = new PartitionLog(this.#ctx, job.topic, job.partition, join(d.path, job.name), config, loaded)
+        await log.loadProducerState(this.#producerIdExpirationMs)
+        this.#add(d, log)
       }
     }
     await Promise.all(Array.from({ length: workers }, next))
@@ -288,6 +294,7 @@ export class LogManager {
       s.every(o.flushCheckIntervalMs ?? LONG_MAX, () => this.flushDirtyLogs()),
       s.every(o.recoveryPointCheckpointIntervalMs ?? 60000, () => this.checkpointRecoveryPoints()),
       s.every(o.logStartOffsetCheckpointIntervalMs ?? 60000, () => this.#checkpointStartOffsets()),
+      s.every(o.producerIdExpirationCheckIntervalMs ?? 600000, () => this.removeExpiredProducers()),
     )
   }
 
@@ -296,6 +303,15 @@ export class LogManager {
     let deleted = 0
     for (const log of [...this.#logs.values()]) deleted += await log.deleteOldSegments()
     return deleted
+  }
+
+  get #producerIdExpirationMs(): number {
+    return this.#opts.producerIdExpirationMs ?? 86400000
+  }
+
+  /** Kafka's PeriodicProducerExpirationCheck: every log forgets its idle producers. */
+  removeExpiredProducers(): void {
+    for (const log of this.#logs.values()) log.removeExpiredProducers(this.#producerIdExpirationMs)
   }
 
   /** fsyncs logs whose flush.ms has passed since their last flush. */

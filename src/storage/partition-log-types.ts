@@ -2,6 +2,7 @@
 import type { Scheduler } from './clock.js'
 import type { LeaderEpochCache } from './leader-epoch-cache.js'
 import type { LogSegment, SegmentContext } from './log-segment.js'
+import type { AppendOrigin } from './producer-state/producer-append-info.js'
 
 export interface LogContext extends SegmentContext {
   readonly scheduler: Scheduler
@@ -17,6 +18,12 @@ export interface AppendOptions {
    * LogAppendTime topic: the log reports it instead of stamping its own, sparing a CRC pass.
    */
   logAppendTime?: number
+  /**
+   * Who appends (Kafka's AppendOrigin), default 'client': Produce, whose producer batches get
+   * duplicate and sequence checks. Coordinators append as 'coordinator': epochs are checked,
+   * sequences are not (their batches carry none).
+   */
+  origin?: AppendOrigin
 }
 
 export interface AppendResult {
@@ -31,6 +38,8 @@ export interface AppendResult {
 export interface ReadOptions {
   /** Return the first batch even if it is larger than maxBytes (Kafka: true for the first partition of a fetch). Default true. */
   minOneMessage?: boolean
+  /** Return no batch at or past this offset (read_committed reads stop at the last stable offset). */
+  maxOffset?: number
 }
 
 export interface ReadResult {
@@ -60,6 +69,8 @@ export interface LoadedLog {
   recoveryPoint: number
   epochs: LeaderEpochCache
   topicId: string | null
+  /** Opened after a clean shutdown (or created empty): producer state loads from its snapshot alone. */
+  cleanShutdown: boolean
 }
 
 /** The batches given to append are not whole v2 batches. */

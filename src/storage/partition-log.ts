@@ -5,21 +5,33 @@
  * kill -9 cannot lose it; fsync follows flush.messages / flush.ms, segment rolls and close.
  * The high watermark equals the log end offset: Brook is the only replica.
  */
+import { join } from 'node:path'
 import { ErrorCode } from '../protocol/error-codes.js'
+import { BATCH, readInt64 } from '../protocol/records/batch-header.js'
 import { AppendSignal } from './append-signal.js'
 import { CLEANED_SUFFIX, SWAP_SUFFIX, renameSegmentSuffix, type CleanedSegment } from './cleaner/cleaned-segment.js'
 import { fsyncDir, isNotFound } from './file-io.js'
+import { segmentFileName } from './file-names.js'
 import type { LeaderEpochCache } from './leader-epoch-cache.js'
 import type { LogConfig } from './log-config.js'
 import { deletableSegments, type DeletionReason } from './log-retention.js'
 import { LogAppender, type AppendHost } from './log-appender.js'
 import { LogSegment } from './log-segment.js'
+import { LogProducerState } from './producer-state/log-producer-state.js'
+import type { AbortedTxn } from './producer-state/producer-state-manager.js'
 import {
   LogClosedError,
   type AppendOptions, type AppendResult, type LoadedLog, type LogContext, type OffsetAndEpoch, type OffsetAndTimestamp, type ReadOptions, type ReadResult,
 } from './partition-log-types.js'
 
 const EMPTY = Buffer.alloc(0)
+
+/** The whole batches of `records` that start below `maxOffset`. */
+function batchesBelow(records: Buffer, maxOffset: number): Buffer {
+  let end = 0
+  while (end + BATCH.RECORDS <= records.length && readInt64(records, end + BATCH.BASE_OFFSET) < maxOffset) end += records.readInt32BE(end + BATCH.LENGTH) + BATCH.LOG_OVERHEAD
+  return end === records.length ? records : records.subarray(0, end)
+}
 
 export class PartitionLog {
   readonly topic: string
@@ -41,6 +53,8 @@ export class PartitionLog {
   #deletions: Promise<unknown> = Promise.resolve()
   readonly #appended: AppendSignal
   readonly #appender: LogAppender
+  readonly #producers: LogProducerState
+  readonly #cleanShutdown: boolean
   #closed = false
 
   constructor(ctx: LogContext, topic: string, partition: number, dir: string, config: () => LogConfig, loaded: LoadedLog) {
@@ -57,6 +71,8 @@ export class PartitionLog {
     this.#recoveryPoint = loaded.recoveryPoint
     this.#lastFlushTime = ctx.clock.now()
     this.#appended = new AppendSignal((err) => ctx.logger.error({ err, topic, partition }, 'append listener failed'))
+    this.#producers = new LogProducerState(dir, `${topic}-${partition}`, ctx.logger.child({ topic, partition }), (base, suffix) => this.#segmentPath(base, suffix))
+    this.#cleanShutdown = loaded.cleanShutdown
     this.#appender = new LogAppender(this.#appendHost(), loaded.logEndOffset)
   }
 
@@ -71,6 +87,15 @@ export class PartitionLog {
   }
   get highWatermark(): number {
     return this.#logEndOffset
+  }
+  /** Offsets below this hold no open transaction: what read_committed consumers may see. */
+  get lastStableOffset(): number {
+    const unstable = this.#producers.state.firstUnstableOffset()
+    return unstable >= 0 && unstable < this.highWatermark ? unstable : this.highWatermark
+  }
+  /** The producers that wrote here and their open transactions (DescribeProducers). */
+  get producerState(): LogProducerState['state'] {
+    return this.#producers.state
   }
   /** Offsets below this are fsynced; recovery after a crash scans from its segment on. */
   get recoveryPoint(): number {
@@ -114,10 +139,19 @@ export class PartitionLog {
       roll: (baseOffset) => this.#roll(baseOffset),
       advance: (logEndOffset) => {
         this.#logEndOffset = logEndOffset
+        this.#producers.state.onHighWatermarkUpdated(logEndOffset)
         return logEndOffset - this.#recoveryPoint >= this.#config().flushMessages ? this.flush() : null
       },
       acknowledged: (logEndOffset) => this.#appended.publish(logEndOffset),
+      checkProducers: (batches, origin) => this.#producers.check(batches, origin),
+      whenWritten: (offset) => this.waitForAppend(offset),
+      indexAborted: (segment, aborted) => this.#producers.indexAborted(segment.baseOffset, aborted),
     }
+  }
+
+  #segmentPath(base: number, suffix: string): string {
+    const segment = this.#segments.find((s) => s.baseOffset === base)
+    return segment !== undefined ? segment.path(suffix) : join(this.dir, segmentFileName(base, suffix))
   }
 
   async #roll(baseOffset: number): Promise<LogSegment> {
@@ -125,6 +159,8 @@ export class PartitionLog {
     const segment = await LogSegment.create(this.#ctx, this.dir, baseOffset, this.#config)
     old.closeForAppends()
     this.#segments = [...this.#segments, segment]
+    // Kafka snapshots producer state at each roll, so a restart replays at most the active segment.
+    this.#track(this.#producers.takeSnapshot(this.#appender.nextOffset))
     this.#ctx.logger.info({ topic: this.topic, partition: this.partition, baseOffset, previousSize: old.size }, 'rolled new log segment')
     // Kafka's flush-log task: the closed segment is fsynced in the background, then the recovery point moves past it.
     this.#track(this.#flushUpTo(baseOffset))
@@ -182,10 +218,12 @@ export class PartitionLog {
       const result = { errorCode: ErrorCode.NONE as number, records: EMPTY, highWatermark: this.highWatermark, logStartOffset: this.#logStartOffset, logEndOffset: this.#logEndOffset }
       if (offset < result.logStartOffset || offset > result.logEndOffset) return { ...result, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE }
       if (offset === result.logEndOffset) return result
+      const maxOffset = opts.maxOffset ?? result.logEndOffset
+      if (offset >= maxOffset) return result
       try {
         for (let i = this.#segmentIndexFor(segments, offset); i < segments.length; i++) {
           const range = await segments[i]!.read(offset, maxBytes, minOne)
-          if (range !== null) return { ...result, records: range.records }
+          if (range !== null) return { ...result, records: maxOffset < result.logEndOffset ? batchesBelow(range.records, maxOffset) : range.records }
         }
         return result
       } catch (err) {
@@ -193,6 +231,32 @@ export class PartitionLog {
         if (!isNotFound(err) || attempt > 0) throw err
       }
     }
+  }
+
+  /** The aborted transactions overlapping [startOffset, upperBoundOffset), for read_committed fetches. */
+  collectAbortedTransactions(startOffset: number, upperBoundOffset: number): Promise<AbortedTxn[]> {
+    return this.#producers.collectAborted(this.segmentBaseOffsets, startOffset, upperBoundOffset)
+  }
+
+  /**
+   * Loads producer state at start-up, from the latest snapshot and the records after it (after
+   * an unclean shutdown); called once, before the first append.
+   */
+  async loadProducerState(expirationMs: number): Promise<void> {
+    await this.#producers.recover({
+      dir: this.dir,
+      logStartOffset: this.#logStartOffset,
+      logEndOffset: this.#logEndOffset,
+      cleanShutdown: this.#cleanShutdown,
+      segmentBases: this.segmentBaseOffsets,
+      read: async (offset, maxBytes) => (await this.read(offset, maxBytes)).records,
+      segmentPath: (base, suffix) => this.#segmentPath(base, suffix),
+    }, this.#ctx.clock.now(), expirationMs)
+  }
+
+  /** producer.id.expiration.ms: forgets idle producers; returns how many. */
+  removeExpiredProducers(expirationMs: number): number {
+    return this.#producers.state.removeExpiredProducers(this.#ctx.clock.now(), expirationMs)
   }
 
   /** Resolves true once the log end passes `offset`; false if `signal` aborts or the log closes first. */
@@ -336,6 +400,7 @@ export class PartitionLog {
     this.#segments = this.#segments.filter((s) => !victims.includes(s))
     const first = this.#segments[0]!.baseOffset
     if (first > this.#logStartOffset) this.#moveLogStartOffset(first)
+    this.#producers.onSegmentsDeleted(victims.map((v) => v.baseOffset), this.#logStartOffset)
     this.#ctx.logger.info(
       { topic: this.topic, partition: this.partition, reason, segments: victims.map((s) => s.baseOffset), logStartOffset: this.#logStartOffset },
       'deleting log segments',
@@ -358,6 +423,8 @@ export class PartitionLog {
     await Promise.all([...this.#background, this.#deletions])
     const active = this.#active
     active.closeForAppends()
+    await this.#producers.takeSnapshot(this.#logEndOffset)
+    await this.#producers.flushed()
     await this.flush()
     await active.flush()
     this.#appended.close(this.#logEndOffset)

@@ -8,6 +8,7 @@ import { isNotFound } from './file-io.js'
 import { INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX } from './file-names.js'
 import { OFFSET_ENTRY_SIZE, OffsetIndex } from './offset-index.js'
 import { TIME_ENTRY_SIZE, TimeIndex } from './time-index.js'
+import { TXN_INDEX_SUFFIX } from './transaction-index.js'
 
 export interface Indexes {
   offsets: OffsetIndex
@@ -68,7 +69,8 @@ export async function createSegmentFiles(logPath: string, indexPath: string, tim
   await Promise.all([(await open(indexPath, 'w')).close(), (await open(timePath, 'w')).close()])
 }
 
-export const SEGMENT_SUFFIXES = [LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX] as const
+/** The aborted-transaction index (transaction-index.ts) goes with its segment: renamed, deleted. */
+export const SEGMENT_SUFFIXES = [LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX, TXN_INDEX_SUFFIX] as const
 
 /** Renames each file of `from` to `to` (a missing index file is no error), keeping open fds under the new names. */
 export async function renameSegmentFiles(fds: FdCache, from: readonly string[], to: readonly string[]): Promise<void> {
