@@ -105,6 +105,14 @@ export class Broker {
         producerIdExpirationCheckIntervalMs: config.get('producer.id.expiration.check.interval.ms'),
         // ListOffsets by timestamp reads records inside compressed batches.
         decompress,
+        cleaner: {
+          enable: config.get('log.cleaner.enable'),
+          threads: config.get('log.cleaner.threads'),
+          dedupeBufferSize: config.get('log.cleaner.dedupe.buffer.size'),
+          ioBufferLoadFactor: config.get('log.cleaner.io.buffer.load.factor'),
+          backoffMs: config.get('log.cleaner.backoff.ms'),
+          producerIdExpirationMs: config.get('producer.id.expiration.ms'),
+        },
       })
       const replicas = new ReplicaManager(topics, logs, log.child({ component: 'replicas' }))
       await replicas.reconcile()

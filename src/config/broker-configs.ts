@@ -278,7 +278,7 @@ export const brokerConfigDefs = {
   'log.cleanup.policy': list({
     default: ['delete'],
     validator: cleanupPolicies,
-    doc: 'delete: old segments are deleted by retention; compact: keep the last record per key (no log cleaner yet).',
+    doc: 'delete: old segments are deleted by retention; compact: the log cleaner keeps the last record per key.',
   }),
   'log.preallocate': boolean({
     default: false,
@@ -289,25 +289,56 @@ export const brokerConfigDefs = {
     default: 86400000,
     validator: atLeast(0),
     doc: 'How long tombstones are kept in compacted topics.',
-    inUse: false,
   }),
   'log.cleaner.min.compaction.lag.ms': long({
     default: 0,
     validator: atLeast(0),
     doc: 'Least time a message stays uncompacted.',
-    inUse: false,
   }),
   'log.cleaner.max.compaction.lag.ms': long({
     default: LONG_MAX,
     validator: atLeast(1),
     doc: 'Longest time a message stays uncompacted.',
-    inUse: false,
   }),
   'log.cleaner.min.cleanable.ratio': double({
     default: 0.5,
     validator: between(0, 1),
     doc: 'Share of a log not yet compacted at which the cleaner compacts it.',
+  }),
+  'log.cleaner.enable': boolean({
+    default: true,
+    doc: 'Run the log cleaner, which compacts topics with cleanup.policy=compact.',
+  }),
+  'log.cleaner.threads': int({
+    default: 1,
+    validator: atLeast(0),
+    doc: 'Cleaner threads in Kafka; Brook cleans one log at a time and divides the dedupe buffer by this, as Kafka does.',
+  }),
+  'log.cleaner.dedupe.buffer.size': long({
+    default: 134217728,
+    validator: atLeast(0),
+    doc: 'Memory for the key map of all cleaner threads: a clean maps at most this / 24 bytes x load factor keys.',
+  }),
+  'log.cleaner.io.buffer.load.factor': double({
+    default: 0.9,
+    validator: between(0, 1),
+    doc: 'Share of the key map a clean fills before it stops mapping (a partial clean).',
+  }),
+  'log.cleaner.io.buffer.size': int({
+    default: 524288,
+    validator: atLeast(0),
+    doc: 'Read and write buffer of the cleaner in Kafka; Brook reads 256 KiB chunks and writes 1 MiB.',
     inUse: false,
+  }),
+  'log.cleaner.io.max.bytes.per.second': double({
+    default: 1.7976931348623157e308,
+    doc: 'I/O throttle of the cleaner in Kafka; Brook does not throttle it.',
+    inUse: false,
+  }),
+  'log.cleaner.backoff.ms': long({
+    default: 15000,
+    validator: atLeast(0),
+    doc: 'Wait before looking again when no log needs cleaning.',
   }),
   'log.local.retention.ms': long({
     default: -2,

@@ -57,7 +57,6 @@ const long = define<number>('long')
 const double = define<number>('double')
 const list = define<readonly string[]>('list')
 
-const NO_CLEANER = 'Brook has no log cleaner yet: nothing is compacted.'
 const ONE_REPLICA = 'Brook keeps one replica of each partition: nothing is replicated or throttled.'
 const NO_REMOTE_STORAGE = 'Brook has no tiered storage (as Kafka with remote.log.storage.system.enable=false).'
 
@@ -126,21 +125,18 @@ export const topicConfigDefs = {
     default: 86400000,
     validate: atLeast(0),
     synonyms: ['log.cleaner.delete.retention.ms'],
-    notHonoured: NO_CLEANER,
     doc: 'How long tombstones are kept in a compacted topic.',
   }),
   'min.compaction.lag.ms': long({
     default: 0,
     validate: atLeast(0),
     synonyms: ['log.cleaner.min.compaction.lag.ms'],
-    notHonoured: NO_CLEANER,
     doc: 'Least time a message stays uncompacted.',
   }),
   'max.compaction.lag.ms': long({
     default: LONG_MAX,
     validate: atLeast(1),
     synonyms: ['log.cleaner.max.compaction.lag.ms'],
-    notHonoured: NO_CLEANER,
     doc: 'Longest time a message stays uncompacted.',
   }),
   'file.delete.delay.ms': long({
@@ -153,14 +149,12 @@ export const topicConfigDefs = {
     default: 0.5,
     validate: between(0, 1),
     synonyms: ['log.cleaner.min.cleanable.ratio'],
-    notHonoured: NO_CLEANER,
     doc: 'Share of the log not yet compacted at which the cleaner compacts it.',
   }),
   'cleanup.policy': list({
     default: ['delete'],
     validate: eachOneOf('compact', 'delete'),
     synonyms: ['log.cleanup.policy'],
-    notHonoured: `"delete" (retention) is honoured; "compact" is accepted but ${NO_CLEANER}`,
     doc: 'delete: old segments are deleted by retention.ms/bytes; compact: keep the last record per key.',
   }),
   'unclean.leader.election.enable': boolean({
