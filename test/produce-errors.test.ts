@@ -208,11 +208,14 @@ describe('acks', () => {
 })
 
 describe('versions and whole-request rules', () => {
-  it('Produce v2 (message format v0/v1) closes the connection, as Kafka 4.0', async () => {
+  it('Produce v0-2 (message formats v0/v1) close the connection without an answer, as Kafka 4.x', async () => {
     const topic = await topicWith(1)
-    const c = await RawClient.connect(broker.bootstrap)
-    c.send(Produce, 2, { transactionalId: null, acks: -1, timeoutMs: 5000, topicData: [{ name: topic, partitionData: [{ index: 0, records: batch(['x']) }] }] })
-    await c.waitClosed()
+    for (const version of [0, 1, 2]) {
+      const c = await RawClient.connect(broker.bootstrap)
+      c.send(Produce, version, { transactionalId: null, acks: -1, timeoutMs: 5000, topicData: [{ name: topic, partitionData: [{ index: 0, records: batch(['x']) }] }] })
+      await c.waitClosed()
+      await expect(c.nextFrame(0)).rejects.toThrow(/closed by the broker/)
+    }
     expect(await values(topic, 0)).toEqual([])
   })
 

@@ -4,7 +4,9 @@
 //
 // ApiVersions offers v0 as Kafka 4.0 does (librdkafka before 2.11.1 turns compression off unless
 // the broker lists Produce v0), but v0-2 carry message formats v0/v1, which Brook, like Kafka
-// 4.0, does not serve: such a request closes the connection, as Kafka's header check does.
+// 4.0, does not serve: such a request closes the connection. Kafka answers none either: its
+// socket server's header check throws UnsupportedVersionException for them (the schema starts
+// at v3; only the ApiVersions answer says v0) and closes the connection on that exception.
 //
 // acks=0 gets no response; when a partition fails, the connection is closed instead, so that
 // the producer notices and refreshes its metadata (Kafka's rule).
