@@ -1,7 +1,7 @@
 /**
  * Produce benchmark (not a timed test):
  *   npx tsx bench/produce.ts [--mib 256] [--depth 8] [--rounds 2] [--rate 5000] [--seconds 10] [--warmup-seconds 3]
- *                            [--only <row>|latency] [--brook-only] [--cpu-prof]
+ *                            [--only <row>|latency] [--brook-only] [--cpu-prof] [--callgrind]
  *
  * Throughput: a Node load generator builds each Produce request once (1 KiB records in 16 KiB or
  * 64 KiB batches, one batch per partition) and resends it over one connection with `depth`
@@ -9,6 +9,13 @@
  * a bare Node TCP server that appends the same frames to a file and answers each with a tiny
  * frame. Both servers run in one child process (bench/produce/server.ts); runs alternate (who
  * goes first swaps each round); each row sends `--mib` MiB of batches per round.
+ *
+ * Beside MB/s, the server process's CPU time per GiB for each (the least of the rounds): wall
+ * time on a shared machine swings with the neighbours' load, CPU time less; the ratio
+ * baseline/brook is the share of the baseline's efficiency Brook reaches. `--callgrind` runs the
+ * server under valgrind's callgrind and counts instructions instead (per MiB, switched on with
+ * callgrind_control around each run): slow, but the same on a loaded machine as on an idle one.
+ * Its MB/s and latencies mean nothing; use `--mib 16` or so.
  *
  * Latency: `--rate` 1 KiB messages a second for `--seconds`, each in its own request, with a
  * long-polling Fetch consumer: produce ack and produce→fetch (end-to-end) percentiles, after a
@@ -19,12 +26,12 @@
  * the profile shows Brook's produce path alone. `--only latency` runs the fixed-rate part alone.
  * BENCH_DIR chooses where the data goes (default: the OS temp dir).
  */
-import { spawn } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import { parseArgs } from 'node:util'
+import { parseArgs, promisify } from 'node:util'
 import { runLatency } from './produce/latency.js'
 import { runLoad, type LoadResult } from './produce/load.js'
 import { decodeProduceResponse, percentiles, produceFrame, recordsPerBatch } from './produce/wire.js'
@@ -40,6 +47,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     'brook-only': { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
+    callgrind: { type: 'boolean', default: false },
   },
 })
 
@@ -62,7 +70,12 @@ const rounds = Number(values.rounds)
 
 const dir = await mkdtemp(join(process.env.BENCH_DIR ?? tmpdir(), 'brook-produce-'))
 const nodeArgs = ['--import', 'tsx', ...(values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', process.cwd()] : [])]
-const server = spawn(process.execPath, [...nodeArgs, join(import.meta.dirname, 'produce', 'server.ts'), dir], { stdio: ['pipe', 'pipe', 'inherit'] })
+const serverArgs = [...nodeArgs, join(import.meta.dirname, 'produce', 'server.ts'), dir]
+const server = values.callgrind
+  ? spawn('valgrind', ['--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${join(dir, 'callgrind.out')}`, process.execPath, ...serverArgs], {
+      stdio: ['pipe', 'pipe', 'ignore'],
+    })
+  : spawn(process.execPath, serverArgs, { stdio: ['pipe', 'pipe', 'inherit'] })
 const lines = createInterface({ input: server.stdout! })[Symbol.asyncIterator]()
 const nextLine = async (): Promise<string> => {
   const { value, done } = await lines.next()
@@ -72,6 +85,28 @@ const nextLine = async (): Promise<string> => {
 const command = async (line: string): Promise<void> => {
   server.stdin!.write(`${line}\n`)
   if ((await nextLine()) !== 'ok') throw new Error(`server refused: ${line}`)
+}
+const serverCpuMs = async (): Promise<number> => {
+  server.stdin!.write('cpu\n')
+  return (JSON.parse(await nextLine()) as { cpuMs: number }).cpuMs
+}
+const callgrindControl = promisify(execFile)
+const callgrind = async (...args: string[]): Promise<string> => (await callgrindControl('callgrind_control', [...args, String(server.pid)])).stdout
+/** A run and the server's work during it: CPU ms, or with --callgrind instructions (all threads). */
+const withCost = async (run: () => Promise<LoadResult>): Promise<LoadResult & { cost: number }> => {
+  if (values.callgrind) {
+    await callgrind('-i', 'on')
+    await callgrind('-z')
+    const result = await run()
+    const totals = await callgrind('-e')
+    await callgrind('-i', 'off')
+    let instructions = 0
+    for (const m of totals.matchAll(/Th \d+\s+([\d,]+)/g)) instructions += Number(m[1]!.replaceAll(',', ''))
+    return { ...result, cost: instructions }
+  }
+  const before = await serverCpuMs()
+  const result = await run()
+  return { ...result, cost: (await serverCpuMs()) - before }
 }
 
 const stat = (ms: Float64Array): string => {
@@ -94,6 +129,8 @@ try {
     const warmup = Math.min(200, requests)
     let brookMs = 0
     let bareMs = 0
+    let brookCost = Infinity
+    let bareCost = Infinity
     const brookLatencies: Float64Array[] = []
     const bareLatencies: Float64Array[] = []
     for (let round = 0; round < rounds; round++) {
@@ -105,11 +142,13 @@ try {
           if (last) expectedNext = Number(p.baseOffset) + records
         }
       }
-      const brook = (): Promise<LoadResult> => runLoad({ host, port: Number(port), frame, depth, warmup, requests, check })
-      const bare = (): Promise<LoadResult> =>
-        values['brook-only'] ? Promise.resolve({ ms: NaN, latencies: new Float64Array(0) }) : runLoad({ host: '127.0.0.1', port: ready.baselinePort, frame, depth, warmup, requests })
-      let b: LoadResult
-      let p: LoadResult
+      const brook = () => withCost(() => runLoad({ host, port: Number(port), frame, depth, warmup, requests, check }))
+      const bare = () =>
+        values['brook-only']
+          ? Promise.resolve({ ms: NaN, cost: NaN, latencies: new Float64Array(0) })
+          : withCost(() => runLoad({ host: '127.0.0.1', port: ready.baselinePort, frame, depth, warmup, requests }))
+      let b: LoadResult & { cost: number }
+      let p: LoadResult & { cost: number }
       if (round % 2 === 0) {
         b = await brook()
         p = await bare()
@@ -120,6 +159,8 @@ try {
       if (expectedNext !== (warmup + requests) * records) throw new Error(`Brook appended ${expectedNext} records per partition, not ${(warmup + requests) * records}`)
       brookMs += b.ms
       bareMs += p.ms
+      brookCost = Math.min(brookCost, b.cost)
+      bareCost = Math.min(bareCost, p.cost)
       brookLatencies.push(b.latencies)
       bareLatencies.push(p.latencies)
       await command(`delete ${topic}`)
@@ -135,9 +176,10 @@ try {
       `${bareMBps.toFixed(0)} MB/s`,
       stat(concat(bareLatencies)),
       `${((brookMBps / bareMBps) * 100).toFixed(0)}%`,
+      `${perByte(brookCost, bytes / rounds)} / ${perByte(bareCost, bytes / rounds)} (${((bareCost / brookCost) * 100).toFixed(0)}%)`,
     ])
   }
-  if (rows.length > 0) printTable(['produce', 'brook', 'records', 'latency p50/p99/p99.9 ms', 'baseline', 'baseline latency', 'brook/baseline'], rows)
+  if (rows.length > 0) printTable(['produce', 'brook', 'records', 'latency p50/p99/p99.9 ms', 'baseline', 'baseline latency', 'brook/baseline', values.callgrind ? 'server instructions per MiB: brook / baseline' : 'server CPU per GiB: brook / baseline'], rows)
   if (only === null || only === 'latency') {
     // The first seconds of a fresh process are JIT warm-up (and tsx compiling modules on first use):
     // a throwaway run at the same rate on its own topic takes them, so that steady state is measured.
@@ -164,6 +206,11 @@ try {
   server.stdin!.end()
   await new Promise((resolve) => server.once('exit', resolve))
   await rm(dir, { recursive: true, force: true })
+}
+
+/** One round's server cost per amount of batches (counted over the timed requests; the warm-up adds a few percent). */
+function perByte(cost: number, bytes: number): string {
+  return values.callgrind ? `${(cost / (bytes / MiB) / 1e6).toFixed(1)} M` : `${(cost / (bytes / (1024 * MiB))).toFixed(0)} ms`
 }
 
 function concat(xs: Float64Array[]): Float64Array {

@@ -9,7 +9,8 @@
  * removed when the connection closes.
  *
  * Prints one JSON line ({ bootstrap, baselinePort }) once ready. Then reads commands on stdin, one
- * per line, and answers "ok" on stdout: `create <topic> <partitions>`, `delete <topic>`. Exits
+ * per line, and answers "ok" on stdout: `create <topic> <partitions>`, `delete <topic>`; and `cpu`,
+ * answered with the CPU time this process has used ({ cpuMs }, all threads, user + system). Exits
  * when stdin closes.
  *   argv: <data dir>
  */
@@ -90,6 +91,11 @@ console.log(JSON.stringify({ bootstrap: broker.bootstrap, baselinePort: address.
 
 for await (const line of createInterface({ input: process.stdin })) {
   const [command, topic, partitions] = line.trim().split(' ')
+  if (command === 'cpu') {
+    const { user, system } = process.cpuUsage()
+    console.log(JSON.stringify({ cpuMs: (user + system) / 1000 }))
+    continue
+  }
   if (command === 'create') await broker.cluster.createTopic({ name: topic!, partitions: Number(partitions) })
   else if (command === 'delete') await broker.cluster.admin.deleteTopics([{ name: topic! }])
   else throw new Error(`unknown command: ${line}`)
