@@ -62,7 +62,7 @@ const ADMIN_CLIENT_ID = '__admin_client'
 /** Errors UnifiedLog raises that Kafka answers without the log start offset. */
 const WITHOUT_LOG_START = new Set<number>([ErrorCode.CORRUPT_MESSAGE, ErrorCode.MESSAGE_TOO_LARGE, ErrorCode.RECORD_LIST_TOO_LARGE])
 const NO_LEADER = Object.freeze({ leaderId: -1, leaderEpoch: -1 })
-const STAMP_EPOCH: AppendOptions = Object.freeze({ leaderEpoch: LEADER_EPOCH })
+const STAMP_EPOCH: AppendOptions = Object.freeze({ leaderEpoch: LEADER_EPOCH, origin: 'client' })
 
 function failed(index: number, errorCode: number, logStartOffset = -1, errorMessage: string | null = null): PartitionProduceResponse {
   return {
@@ -186,7 +186,7 @@ function verifyTransaction(ctx: AppendRecordsContext, batch: Buffer, topic: stri
 async function append(ctx: AppendRecordsContext, ready: ReadyAppend): Promise<PartitionProduceResponse> {
   const { index, log, logAppendTime } = ready
   try {
-    const opts = logAppendTime >= 0 ? { leaderEpoch: LEADER_EPOCH, logAppendTime } : STAMP_EPOCH
+    const opts: AppendOptions = logAppendTime >= 0 ? { leaderEpoch: LEADER_EPOCH, logAppendTime, origin: 'client' } : STAMP_EPOCH
     const r = await log.append(ready.records, opts)
     return {
       index,

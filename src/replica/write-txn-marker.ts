@@ -35,7 +35,7 @@ export function buildTxnMarkerBatch(marker: TxnMarker, timestamp: number): Buffe
 
 export async function writeTxnMarker(log: PartitionLog, marker: TxnMarker, logger: Logger): Promise<number> {
   try {
-    await log.append(buildTxnMarkerBatch(marker, Date.now()), { leaderEpoch: LEADER_EPOCH, origin: 'coordinator' })
+    await log.append(buildTxnMarkerBatch(marker, Date.now()), { leaderEpoch: LEADER_EPOCH })
     return ErrorCode.NONE
   } catch (err) {
     if (err instanceof ProducerStateError) return err.errorCode

@@ -82,7 +82,7 @@ export class LogAppender {
     if (typeof stamped === 'string') return Promise.reject(new InvalidBatchError(stamped))
     let producers: ProducerCheck
     try {
-      producers = this.#host.checkProducers(batches, opts.origin ?? 'client')
+      producers = this.#host.checkProducers(batches, opts.origin ?? 'coordinator')
     } catch (err) {
       return Promise.reject(err)
     }

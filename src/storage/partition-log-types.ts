@@ -19,9 +19,9 @@ export interface AppendOptions {
    */
   logAppendTime?: number
   /**
-   * Who appends (Kafka's AppendOrigin), default 'client': Produce, whose producer batches get
-   * duplicate and sequence checks. Coordinators append as 'coordinator': epochs are checked,
-   * sequences are not (their batches carry none).
+   * Who appends (Kafka's AppendOrigin). Default 'coordinator', for the broker's own writes
+   * (coordinators, markers): producer epochs are checked, sequences are not. Produce passes
+   * 'client': its producer batches also get the duplicate and sequence checks.
    */
   origin?: AppendOrigin
 }
