@@ -111,7 +111,6 @@ export class Broker {
           dedupeBufferSize: config.get('log.cleaner.dedupe.buffer.size'),
           ioBufferLoadFactor: config.get('log.cleaner.io.buffer.load.factor'),
           backoffMs: config.get('log.cleaner.backoff.ms'),
-          producerIdExpirationMs: config.get('producer.id.expiration.ms'),
         },
       })
       const replicas = new ReplicaManager(topics, logs, log.child({ component: 'replicas' }))

@@ -371,6 +371,7 @@ export class PartitionLog {
       const replacement = LogSegment.open(this.#ctx, this.dir, cleaned.baseOffset, this.#config, cleaned.size)
       replacement.setEndOffset(segs[after]!.baseOffset)
       this.#segments = [...segs.slice(0, first), replacement, ...segs.slice(after)]
+      this.#producers.onSegmentsDeleted(old.map((s) => s.baseOffset), this.#logStartOffset)
       const delay = this.#config().fileDeleteDelayMs
       for (const s of old) this.#ctx.scheduler.after(delay, () => s.deleteFiles())
       return true

@@ -47,7 +47,7 @@ export async function compactedLog(overrides: Partial<LogConfig> = {}, cleaner: 
   const dir = await tempDir('brook-cleaner-')
   const clock = new ManualClock()
   const config = logConfig({ cleanupPolicy: ['compact'], segmentBytes: 2048, indexIntervalBytes: 256, minCleanableDirtyRatio: 0.01, fileDeleteDelayMs: 0, ...overrides })
-  const open = (): Promise<LogManager> => LogManager.open({ logDirs: [dir], clock, scheduler: clock, configFor: () => config, cleaner: { enable: false, ...cleaner } })
+  const open = (): Promise<LogManager> => LogManager.open({ logDirs: [dir], clock, scheduler: clock, configFor: () => config, cleaner: { enable: false, ...cleaner }, producerIdExpirationMs: 60_000 })
   const fx: CleanerFixture = { dir, clock, config, manager: await open(), log: undefined as unknown as PartitionLog, reopen: async () => {} }
   fx.log = await fx.manager.createLog(TOPIC, 0, { topicId: null })
   fx.reopen = async () => {

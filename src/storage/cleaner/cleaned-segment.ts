@@ -1,6 +1,6 @@
 /**
- * The segment a clean writes: `<base>.log.cleaned` with its `.index.cleaned` and
- * `.timeindex.cleaned`, indexed as an append would index it (an offset index entry every
+ * The segment a clean writes: `<base>.log.cleaned` with its `.index.cleaned`,
+ * `.timeindex.cleaned` and, when it keeps ABORT markers, `.txnindex.cleaned`, indexed as an append would index it (an offset index entry every
  * index.interval.bytes, the time index following the largest timestamp). Kafka's rename order
  * then swaps it in (PartitionLog.replaceSegments):
  *
@@ -16,7 +16,9 @@ import { BatchHeader } from '../../protocol/records/batch-header.js'
 import { isNotFound } from '../file-io.js'
 import { segmentFileName } from '../file-names.js'
 import type { LogConfig } from '../log-config.js'
+import type { AbortedTxn } from '../producer-state/producer-state-manager.js'
 import { SEGMENT_SUFFIXES, emptyIndexes, writeIndexFiles, type Indexes } from '../segment-files.js'
+import { encodeAbortedTxn } from '../transaction-index.js'
 
 export const CLEANED_SUFFIX = '.cleaned'
 export const SWAP_SUFFIX = '.swap'
@@ -115,14 +117,23 @@ export class CleanedSegmentWriter {
     }
   }
 
-  /** Writes what is buffered and the indexes (with the closing time index entry), fsynced. */
-  async finish(): Promise<CleanedSegment> {
+  /**
+   * Writes what is buffered and the indexes (with the closing time index entry), fsynced, and
+   * the transaction index with `aborted`, the transactions whose ABORT markers it keeps.
+   */
+  async finish(aborted: readonly AbortedTxn[]): Promise<CleanedSegment> {
     await this.#write()
     await this.#fh.sync()
     await this.#fh.close()
     this.#indexes.times.maybeAppend(this.#maxTimestamp, this.#offsetOfMaxTimestamp, true)
-    const [, indexPath, timePath] = segmentPaths(this.#dir, this.baseOffset, CLEANED_SUFFIX)
+    const [, indexPath, timePath, txnPath] = segmentPaths(this.#dir, this.baseOffset, CLEANED_SUFFIX)
     await writeIndexFiles(indexPath!, timePath!, this.#indexes)
+    if (aborted.length > 0) {
+      const fh = await open(txnPath!, 'w')
+      await fh.writeFile(Buffer.concat(aborted.map((t) => encodeAbortedTxn(t))))
+      await fh.sync()
+      await fh.close()
+    }
     return { baseOffset: this.baseOffset, size: this.#size }
   }
 

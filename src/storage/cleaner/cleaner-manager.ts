@@ -4,8 +4,8 @@
  *
  * - The dirty range starts at the checkpointed end of the last clean (the log start offset if
  *   there is none or it is out of range) and ends at the first uncleanable offset: the lowest of
- *   the last stable offset, the active segment's base offset, and the first segment with a
- *   record newer than min.compaction.lag.ms.
+ *   the last stable offset (nothing undecided is cleaned), the active segment's base offset, and
+ *   the first segment with a record newer than min.compaction.lag.ms.
  * - A log is cleaned when its dirty share of bytes exceeds min.cleanable.dirty.ratio, or when
  *   a dirty segment's first batch is older than max.compaction.lag.ms (and there is something
  *   to clean); the one with the highest ratio goes first.
@@ -42,18 +42,12 @@ function closedFrom(segments: readonly LogSegment[], from: number): LogSegment[]
   return segmentsIn(segments, from, segments.at(-1)!.baseOffset)
 }
 
-/** Offsets below the last stable offset are decided: nothing above it is cleaned. */
-function lastStableOffset(log: PartitionLog): number {
-  // Until PartitionLog tracks transactions, the high watermark bounds the decided offsets.
-  return 'lastStableOffset' in log && typeof log.lastStableOffset === 'number' ? log.lastStableOffset : log.highWatermark
-}
-
 export async function cleanableOffsets(log: PartitionLog, checkpointed: number | undefined, now: number): Promise<CleanableOffsets> {
   const segments = log.segments
   const start = log.logStartOffset
   const firstDirtyOffset = checkpointed === undefined || checkpointed < start || checkpointed > log.logEndOffset ? start : checkpointed
   const config = log.config
-  let firstUncleanableOffset = Math.min(lastStableOffset(log), segments.at(-1)!.baseOffset)
+  let firstUncleanableOffset = Math.min(log.lastStableOffset, segments.at(-1)!.baseOffset)
   const minLag = Math.max(config.minCompactionLagMs, 0)
   if (minLag > 0) {
     for (const s of closedFrom(segments, firstDirtyOffset)) {

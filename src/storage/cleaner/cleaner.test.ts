@@ -79,7 +79,7 @@ describe('log cleaner against an oracle', () => {
   })
 
   it('keeps the emptied last batch of an active producer with its offsets, epoch and sequence (RETAIN_EMPTY)', async () => {
-    const fx = await compactedLog({}, { producerIdExpirationMs: 60_000 })
+    const fx = await compactedLog()
     await appendKeyed(fx, [{ key: 'x', value: 'old' }, { key: 'y', value: 'old' }], { producerId: 5, producerEpoch: 2, baseSequence: 0 })
     await appendKeyed(fx, [{ key: 'x', value: 'new' }, { key: 'y', value: 'new' }])
     await roll(fx)
@@ -90,6 +90,7 @@ describe('log cleaner against an oracle', () => {
 
     // Once producer.id.expiration.ms has passed the producer is no longer active: its empty batch goes.
     await fx.clock.advance(60_001)
+    fx.manager.removeExpiredProducers()
     await roll(fx)
     await clean(fx)
     expect((await readAll(fx.log))[0]!.producerId).toBe(-1)
@@ -116,6 +117,8 @@ describe('log cleaner against an oracle', () => {
     expect(records.filter((r) => r.key === 'b').map((r) => r.value)).toEqual(['newer'])
     // The data went in this clean: the markers stay for now.
     expect(await markers()).toEqual([abortAt, commitAt])
+    // The cleaned segment's transaction index keeps the abort whose marker stays.
+    expect(await fx.log.collectAbortedTransactions(0, fx.log.logEndOffset)).toEqual([expect.objectContaining({ producerId: 7, firstOffset: 0, lastOffset: abortAt })])
 
     await roll(fx)
     await clean(fx)

@@ -16,7 +16,7 @@ import type { OffsetMap } from './offset-map.js'
 import { forEachRecord } from './raw-records.js'
 import { groupSegmentsBySize } from './segment-groups.js'
 import { controlTypeOf, recordsOf, segmentChunks } from './segment-batches.js'
-import { CleanedTransactionMetadata, scanTransactions, type AbortedTxn } from './transactions.js'
+import { CleanedTransactionMetadata, scanAbortedTransactions, type AbortedTxn, type ProducerLastRecord } from './transactions.js'
 
 /** Thrown out of a clean that was asked to stop (shutdown, the log deleted): its files are removed. */
 export class CleaningAbortedError extends Error {}
@@ -26,8 +26,6 @@ export interface CleanOptions {
   /** log.cleaner.io.buffer.load.factor: the share of the map's slots a clean fills. */
   loadFactor: number
   now: number
-  /** producer.id.expiration.ms: producers idle longer lose their RETAIN_EMPTY batch. */
-  producerIdExpirationMs: number
   /** Throws CleaningAbortedError when the clean must stop; called between chunks. */
   checkDone: () => void
 }
@@ -44,8 +42,9 @@ export interface CleanResult {
 
 export async function cleanLog(log: PartitionLog, firstDirtyOffset: number, firstUncleanableOffset: number, opts: CleanOptions): Promise<CleanResult> {
   const segments = log.segments
-  const txns = await scanTransactions(segments, log.logEndOffset, opts.now, opts.producerIdExpirationMs)
-  const mappedBytes = await buildOffsetMap(segmentsIn(segments, firstDirtyOffset, firstUncleanableOffset), firstDirtyOffset, firstUncleanableOffset, txns.aborted, opts)
+  const indexed = new Map((await log.collectAbortedTransactions(0, log.logEndOffset)).map((t) => [`${t.producerId}:${t.lastOffset}`, t.lastStableOffset]))
+  const aborted = await scanAbortedTransactions(segments, log.logEndOffset, indexed, log.logStartOffset)
+  const mappedBytes = await buildOffsetMap(segmentsIn(segments, firstDirtyOffset, firstUncleanableOffset), firstDirtyOffset, firstUncleanableOffset, aborted, opts)
   const stats = newStats()
   const endOffset = opts.map.latestOffset + 1
   if (endOffset <= firstDirtyOffset) return { endOffset: firstDirtyOffset, stats, mappedBytes, segmentsBefore: 0, segmentsAfter: 0 }
@@ -55,14 +54,21 @@ export async function cleanLog(log: PartitionLog, firstDirtyOffset: number, firs
   const groups = await groupSegmentsBySize(toClean, config.segmentBytes, config.segmentIndexBytes, firstUncleanableOffset)
   const ctx: FilterContext = {
     map: opts.map,
-    txns: new CleanedTransactionMetadata(txns.aborted),
-    lastRecords: txns.lastRecords,
+    txns: new CleanedTransactionMetadata(aborted),
+    lastRecords: lastRecordsOfActiveProducers(log),
     now: opts.now,
     deleteRetentionMs: config.deleteRetentionMs,
     stats,
   }
   for (const group of groups) await cleanSegments(log, group, ctx, opts)
   return { endOffset, stats, mappedBytes, segmentsBefore: toClean.length, segmentsAfter: groups.length }
+}
+
+/** Kafka's lastRecordsOfActiveProducers: each producer's last data offset and epoch. */
+function lastRecordsOfActiveProducers(log: PartitionLog): Map<number, ProducerLastRecord> {
+  const out = new Map<number, ProducerLastRecord>()
+  for (const p of log.producerState.activeProducers()) out.set(p.producerId, { lastDataOffset: p.lastDataOffset, producerEpoch: p.producerEpoch })
+  return out
 }
 
 /** Kafka's buildOffsetMap: the dirty range's keys; stops early (a partial clean) when the map is full. */
@@ -116,7 +122,7 @@ async function cleanSegments(log: PartitionLog, group: readonly LogSegment[], ct
         }
       }
     }
-    const cleaned = await writer.finish()
+    const cleaned = await writer.finish(ctx.txns.takeRetainedAborted())
     opts.checkDone()
     if (!(await log.replaceSegments(group, cleaned))) throw new CleaningAbortedError(`${log.topic}-${log.partition}: segments changed during the clean`)
   } catch (err) {

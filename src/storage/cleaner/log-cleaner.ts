@@ -29,8 +29,6 @@ export interface LogCleanerConfig {
   ioBufferLoadFactor: number
   /** log.cleaner.backoff.ms */
   backoffMs: number
-  /** producer.id.expiration.ms */
-  producerIdExpirationMs: number
 }
 
 export const DEFAULT_CLEANER_CONFIG: Readonly<LogCleanerConfig> = Object.freeze({
@@ -39,7 +37,6 @@ export const DEFAULT_CLEANER_CONFIG: Readonly<LogCleanerConfig> = Object.freeze(
   dedupeBufferSize: 134217728,
   ioBufferLoadFactor: 0.9,
   backoffMs: 15000,
-  producerIdExpirationMs: 86400000,
 })
 
 export interface LogCleanerOptions {
@@ -138,7 +135,6 @@ export class LogCleaner {
       map: this.#offsetMap(),
       loadFactor: this.#opts.config.ioBufferLoadFactor,
       now,
-      producerIdExpirationMs: this.#opts.config.producerIdExpirationMs,
       checkDone: () => {
         if (current.abort || this.#closed) throw new CleaningAbortedError(`cleaning of ${log.topic}-${log.partition} aborted`)
       },

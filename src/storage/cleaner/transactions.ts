@@ -1,12 +1,13 @@
 /**
- * What the cleaner must know about transactions and producers, derived from the log itself:
+ * What the cleaner must know about transactions:
  *
- * - aborted transactions (Kafka reads them from the .txnindex): each ABORT marker closes the
- *   producer's open transaction, from its first transactional batch to the marker;
- * - the last batch of each active producer (Kafka asks its ProducerStateManager): a batch the
- *   cleaner empties is kept, headers only, when it is its producer's last, so the producer's
- *   epoch and sequence survive (RETAIN_EMPTY). Producers idle past producer.id.expiration.ms
- *   are not active, as in Kafka.
+ * - aborted transactions, found in the log itself (each ABORT marker closes its producer's open
+ *   transaction, from the first transactional batch to the marker), so logs whose .txnindex is
+ *   missing or partial are cleaned right too; the last stable offset each entry carries comes
+ *   from the .txnindex where it has the entry, else the log start offset (a lower bound, which
+ *   only makes read_committed fetches look further);
+ * - the last batch of each active producer (ProducerStateManager), kept as an empty batch when
+ *   its records go, so the producer's epoch and sequence survive (Kafka's RETAIN_EMPTY).
  *
  * CleanedTransactionMetadata then follows Kafka's class of that name while the cleaner walks the
  * log: which transactional batches belong to aborted transactions (removed), and when a
@@ -15,70 +16,50 @@
 import { BatchHeader } from '../../protocol/records/batch-header.js'
 import { ControlRecordType } from '../../protocol/records/control-record.js'
 import type { LogSegment } from '../log-segment.js'
+import type { AbortedTxn } from '../producer-state/producer-state-manager.js'
 import { controlTypeOf, segmentChunks } from './segment-batches.js'
 
-export interface AbortedTxn {
-  producerId: number
-  firstOffset: number
-  /** The offset of the ABORT marker. */
-  lastOffset: number
-}
+export type { AbortedTxn }
 
 export interface ProducerLastRecord {
   /** lastOffset of the producer's last data batch in its current epoch; -1 if none. */
-  lastDataOffset: number
-  producerEpoch: number
+  readonly lastDataOffset: number
+  readonly producerEpoch: number
 }
 
-export interface LogTransactions {
-  aborted: AbortedTxn[]
-  lastRecords: Map<number, ProducerLastRecord>
-}
-
-interface ProducerScan extends ProducerLastRecord {
-  openTxnFirstOffset: number
-  lastTimestamp: number
-}
-
-/** Scans every batch of `segments` below `to` once (headers, and the key of control records). */
-export async function scanTransactions(segments: readonly LogSegment[], to: number, now: number, producerExpirationMs: number): Promise<LogTransactions> {
+/**
+ * The aborted transactions of `segments` below `to`, sorted by first offset. `indexed` gives the
+ * last stable offset recorded for (producer id, marker offset) in the .txnindex files.
+ */
+export async function scanAbortedTransactions(
+  segments: readonly LogSegment[],
+  to: number,
+  indexed: ReadonlyMap<string, number>,
+  logStartOffset: number,
+): Promise<AbortedTxn[]> {
   const aborted: AbortedTxn[] = []
-  const producers = new Map<number, ProducerScan>()
+  const openTxnFirstOffset = new Map<number, number>()
   const h = BatchHeader.view(Buffer.alloc(0))
   for (const seg of segments) {
     for await (const chunk of segmentChunks(seg, seg.baseOffset, to)) {
       for (let pos = 0; pos < chunk.length; pos += h.sizeInBytes) {
         h.moveTo(chunk, pos)
+        if (!h.isTransactional) continue
         const pid = h.producerId
-        if (pid < 0) continue
-        let p = producers.get(pid)
-        if (p === undefined) {
-          p = { lastDataOffset: -1, producerEpoch: h.producerEpoch, openTxnFirstOffset: -1, lastTimestamp: -1 }
-          producers.set(pid, p)
-        }
-        // ProducerStateEntry.maybeUpdateProducerEpoch: a new epoch forgets the old batches.
-        if (h.producerEpoch !== p.producerEpoch) {
-          p.producerEpoch = h.producerEpoch
-          p.lastDataOffset = -1
-        }
-        p.lastTimestamp = Math.max(p.lastTimestamp, h.maxTimestamp)
         if (!h.isControl) {
-          p.lastDataOffset = h.lastOffset
-          if (h.isTransactional && p.openTxnFirstOffset < 0) p.openTxnFirstOffset = h.baseOffset
+          if (!openTxnFirstOffset.has(pid)) openTxnFirstOffset.set(pid, h.baseOffset)
           continue
         }
         const type = await controlTypeOf(h)
-        if (type === ControlRecordType.Abort) aborted.push({ producerId: pid, firstOffset: p.openTxnFirstOffset >= 0 ? p.openTxnFirstOffset : h.baseOffset, lastOffset: h.lastOffset })
-        if (type === ControlRecordType.Abort || type === ControlRecordType.Commit) p.openTxnFirstOffset = -1
+        if (type === ControlRecordType.Abort) {
+          const lastOffset = h.lastOffset
+          aborted.push({ producerId: pid, firstOffset: openTxnFirstOffset.get(pid) ?? h.baseOffset, lastOffset, lastStableOffset: indexed.get(`${pid}:${lastOffset}`) ?? logStartOffset })
+        }
+        if (type === ControlRecordType.Abort || type === ControlRecordType.Commit) openTxnFirstOffset.delete(pid)
       }
     }
   }
-  const lastRecords = new Map<number, ProducerLastRecord>()
-  for (const [pid, p] of producers) {
-    if (now - p.lastTimestamp < producerExpirationMs) lastRecords.set(pid, { lastDataOffset: p.lastDataOffset, producerEpoch: p.producerEpoch })
-  }
-  aborted.sort((a, b) => a.firstOffset - b.firstOffset)
-  return { aborted, lastRecords }
+  return aborted.sort((a, b) => a.firstOffset - b.firstOffset)
 }
 
 /** Kafka's CleanedTransactionMetadata, for one pass over the log in offset order. */
@@ -89,7 +70,7 @@ export class CleanedTransactionMetadata {
   /** Aborted transactions whose first batch has been passed, with the last batch seen of each. */
   readonly #ongoingAborted = new Map<number, { txn: AbortedTxn; lastObservedBatchOffset: number }>()
   /** Aborted transactions whose marker stays, for the cleaned segment's transaction index. */
-  readonly retainedAborted: AbortedTxn[] = []
+  #retainedAborted: AbortedTxn[] = []
 
   /** `aborted` sorted by first offset. */
   constructor(aborted: readonly AbortedTxn[]) {
@@ -113,13 +94,20 @@ export class CleanedTransactionMetadata {
       this.#ongoingAborted.delete(pid)
       // The marker stays while any batch of its transaction does.
       if (ongoing !== undefined && ongoing.lastObservedBatchOffset >= 0) {
-        this.retainedAborted.push(ongoing.txn)
+        this.#retainedAborted.push(ongoing.txn)
         return false
       }
       return true
     }
     if (controlType === ControlRecordType.Commit) return !this.#ongoingCommitted.delete(pid)
     return false
+  }
+
+  /** The aborted transactions whose markers were kept since the last call. */
+  takeRetainedAborted(): AbortedTxn[] {
+    const taken = this.#retainedAborted
+    this.#retainedAborted = []
+    return taken
   }
 
   /** A data batch was read; true if it belongs to an aborted transaction (and may be discarded). */
