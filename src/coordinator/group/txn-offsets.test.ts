@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest'
+import { groupFixture } from '../../../test/helpers/group-fixture.js'
+import { ErrorCode } from '../../protocol/error-codes.js'
+import type { TxnOffsetCommitRequest } from '../../protocol/generated/txn-offset-commit.js'
+import { OFFSETS_TOPIC } from './partition-group-log.js'
+import { offsetCommitRecord } from './records.js'
+
+const txnCommit = (groupId: string, offset: bigint, producerId = 5n, overrides: Partial<TxnOffsetCommitRequest> = {}): TxnOffsetCommitRequest => ({
+  transactionalId: 'tx',
+  groupId,
+  producerId,
+  producerEpoch: 0,
+  generationId: -1,
+  memberId: '',
+  groupInstanceId: null,
+  topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, committedOffset: offset, committedLeaderEpoch: -1, committedMetadata: 'm' }] }],
+  ...overrides,
+})
+
+const fetched = (coordinator: Awaited<ReturnType<typeof groupFixture>>['coordinator'], groupId: string, requireStable: boolean) =>
+  coordinator.fetchOffsets(groupId, [{ name: 'orders', partitionIndexes: [0] }], requireStable).topics[0]!.partitions[0]!
+
+describe('transactional offset commits', () => {
+  it('stay pending (UNSTABLE_OFFSET_COMMIT with require_stable) until the COMMIT marker lands on their partition', async () => {
+    const { coordinator } = await groupFixture()
+    const res = await coordinator.commitTxnOffsets(txnCommit('g', 12n))
+    expect(res.topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.NONE)
+    expect(fetched(coordinator, 'g', false)).toMatchObject({ errorCode: 0, committedOffset: -1n })
+    expect(fetched(coordinator, 'g', true).errorCode).toBe(ErrorCode.UNSTABLE_OFFSET_COMMIT)
+    // A marker elsewhere (another partition, another producer) changes nothing.
+    const partition = coordinator.partitionFor('g')
+    coordinator.onTransactionMarker(OFFSETS_TOPIC, (partition + 1) % 4, 5, true)
+    coordinator.onTransactionMarker(OFFSETS_TOPIC, partition, 6, true)
+    expect(fetched(coordinator, 'g', true).errorCode).toBe(ErrorCode.UNSTABLE_OFFSET_COMMIT)
+    coordinator.onTransactionMarker(OFFSETS_TOPIC, partition, 5, true)
+    expect(fetched(coordinator, 'g', true)).toMatchObject({ errorCode: 0, committedOffset: 12n, metadata: 'm' })
+  })
+
+  it('are dropped by an ABORT marker', async () => {
+    const { coordinator } = await groupFixture()
+    await coordinator.commitTxnOffsets(txnCommit('g', 12n))
+    coordinator.onTransactionMarker(OFFSETS_TOPIC, coordinator.partitionFor('g'), 5, false)
+    expect(fetched(coordinator, 'g', true)).toMatchObject({ errorCode: 0, committedOffset: -1n })
+  })
+
+  it('are settled at load time by the markers that follow them in the log; those without one stay pending', async () => {
+    const { coordinator: first } = await groupFixture({ load: false })
+    const record = (group: string, offset: bigint) => offsetCommitRecord(group, 'orders', 0, { offset, leaderEpoch: -1, metadata: '', commitTimestamp: 1, expireTimestamp: null })
+    const partition = first.partitionFor('a')
+    const [b, c] = Array.from({ length: 40 }, (_, i) => `group-${i}`).filter((g) => first.partitionFor(g) === partition) as [string, string]
+    await first.loadPartition(partition, [
+      { kind: 'record', ...record('a', 3n), producerId: 1 },
+      { kind: 'record', ...record(b, 4n), producerId: 2 },
+      { kind: 'record', ...record(c, 5n), producerId: 3 },
+      { kind: 'marker', producerId: 1, commit: true },
+      { kind: 'marker', producerId: 2, commit: false },
+    ])
+    expect(fetched(first, 'a', true)).toMatchObject({ errorCode: 0, committedOffset: 3n })
+    expect(fetched(first, b, true)).toMatchObject({ errorCode: 0, committedOffset: -1n })
+    expect(fetched(first, c, true).errorCode).toBe(ErrorCode.UNSTABLE_OFFSET_COMMIT)
+    first.onTransactionMarker(OFFSETS_TOPIC, partition, 3, true)
+    expect(fetched(first, c, true)).toMatchObject({ errorCode: 0, committedOffset: 5n })
+  })
+
+  it('are refused for unknown partitions, an empty group id and a member that is not in the group', async () => {
+    const { coordinator, groupLog } = await groupFixture()
+    const code = async (req: TxnOffsetCommitRequest) => (await coordinator.commitTxnOffsets(req)).topics[0]!.partitions[0]!.errorCode
+    expect(await code({ ...txnCommit('g', 1n), topics: [{ name: 'nope', partitions: [{ partitionIndex: 0, committedOffset: 1n, committedLeaderEpoch: -1, committedMetadata: null }] }] })).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
+    expect(await code(txnCommit('', 1n))).toBe(ErrorCode.INVALID_GROUP_ID)
+    expect(await code(txnCommit('g', 1n, 5n, { memberId: 'stranger', generationId: 1 }))).toBe(ErrorCode.UNKNOWN_MEMBER_ID)
+    expect(groupLog.all()).toHaveLength(0)
+    expect(fetched(coordinator, 'g', true).errorCode).toBe(ErrorCode.NONE)
+  })
+
+  it('are not left pending when their write fails', async () => {
+    const { coordinator, groupLog } = await groupFixture()
+    groupLog.failWith(ErrorCode.NOT_LEADER_OR_FOLLOWER)
+    expect((await coordinator.commitTxnOffsets(txnCommit('g', 1n))).topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.NOT_COORDINATOR)
+    expect(fetched(coordinator, 'g', true).errorCode).toBe(ErrorCode.NONE)
+  })
+})
