@@ -3,9 +3,10 @@ import { readFileSync } from 'node:fs'
 import yargs from 'yargs'
 import { CONFIG_DESCRIPTION, START_COMMAND, START_DESCRIPTION, startOptions } from './start-options.js'
 import { runStart } from './start.js'
+import { TOOL_COMMANDS } from '../tools/tool-names.js'
 
 export async function runCli(argv: readonly string[]): Promise<void> {
-  await yargs([...argv])
+  const cli = yargs([...argv])
     .scriptName('brook')
     .usage('$0 <command> [options]')
     .command(
@@ -35,6 +36,14 @@ export async function runCli(argv: readonly string[]): Promise<void> {
           }),
       (args) => runStart({ config: args.config, override: args.override, logLevel: args['log-level'], logFormat: args['log-format'] }),
     )
+  // The tools parse their own arguments the way Kafka's do; yargs only lists them in --help.
+  for (const [name, description] of Object.entries(TOOL_COMMANDS)) {
+    cli.command(`${name} [options..]`, `${description} (also installed as ${description.split(':')[0]})`, (y) => y.strict(false), async () => {
+      const { runToolByName } = await import('../tools/index.js')
+      process.exitCode = await runToolByName(name, argv.slice(1))
+    })
+  }
+  await cli
     .demandCommand(1, 'Name a command, e.g. brook start config/server.properties')
     .strict()
     .version(packageVersion())

@@ -1,8 +1,10 @@
 /**
- * Entry point of bin/brook. `brook start` takes a fast path that never loads yargs; anything
- * else (help, version, usage errors, other commands) goes through the full CLI.
+ * Entry point of bin/brook. `brook start` takes a fast path that never loads yargs; the Kafka
+ * tools (`brook topics ...`, and the kafka-* shims) load only their own chunk; anything else
+ * (help, version, usage errors, other commands) goes through the full CLI.
  */
 import { BrookError } from '../brook-error.js'
+import { TOOL_COMMANDS } from '../tools/tool-names.js'
 import { parseStartArgv } from './start-options.js'
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -10,6 +12,11 @@ async function main(argv: readonly string[]): Promise<void> {
   if (startArgs) {
     const { runStart } = await import('./start.js')
     await runStart(startArgs)
+  } else if (argv[0] !== undefined && argv[0] in TOOL_COMMANDS) {
+    const { runToolByName } = await import('../tools/index.js')
+    const code = await runToolByName(argv[0], argv.slice(1))
+    // Exit once stdout is flushed: stdin and timers must not keep a finished tool alive.
+    process.stdout.write('', () => process.exit(code))
   } else {
     const { runCli } = await import('./commands.js')
     await runCli(argv)

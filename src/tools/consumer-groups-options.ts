@@ -1,0 +1,32 @@
+/** kafka-consumer-groups' options, as ConsumerGroupCommandOptions declares them. */
+import type { OptionSpecs } from './tool-args.js'
+
+export const groupOptions: OptionSpecs = {
+  'bootstrap-server': { kind: 'value', description: 'REQUIRED: The server(s) to connect to.', argName: 'server to connect to' },
+  'command-config': { kind: 'value', description: 'Property file containing configs to be passed to Admin Client and Consumer.' },
+  group: { kind: 'value', description: 'The consumer group we wish to act on.' },
+  'all-groups': { kind: 'flag', description: 'Apply to all consumer groups.' },
+  topic: { kind: 'value', description: "The topic whose consumer group information should be deleted or topic whose should be included in the reset offset process. In `reset-offsets` case, partitions can be specified using this format: `topic1:0,1,2`." },
+  'all-topics': { kind: 'flag', description: 'Consider all topics assigned to a group in the `reset-offsets` process.' },
+  list: { kind: 'flag', description: 'List all consumer groups.' },
+  describe: { kind: 'flag', description: 'Describe consumer group and list offset lag (number of messages not yet processed) related to given group.' },
+  delete: { kind: 'flag', description: "Pass in groups to delete topic partition offsets and ownership information over the entire consumer group. For instance --group g1 --group g2" },
+  'reset-offsets': { kind: 'flag', description: 'Reset offsets of consumer group. Supports one consumer group at the time, and instances should be inactive.' },
+  'dry-run': { kind: 'flag', description: 'Only show results without executing changes on Consumer Groups. Supported operations: reset-offsets.' },
+  execute: { kind: 'flag', description: 'Execute operation. Supported operations: reset-offsets.' },
+  export: { kind: 'flag', description: 'Export operation execution to a CSV file. Supported operations: reset-offsets.' },
+  'to-offset': { kind: 'value', description: 'Reset offsets to a specific offset.' },
+  'to-datetime': { kind: 'value', description: "Reset offsets to offset from datetime. Format: 'YYYY-MM-DDThh:mm:ss.sss'" },
+  'by-duration': { kind: 'value', description: "Reset offsets to offset by duration from current timestamp. Format: 'PnDTnHnMnS'" },
+  'to-earliest': { kind: 'flag', description: 'Reset offsets to earliest offset.' },
+  'to-latest': { kind: 'flag', description: 'Reset offsets to latest offset.' },
+  'to-current': { kind: 'flag', description: 'Reset offsets to current offset.' },
+  'shift-by': { kind: 'value', description: "Reset offsets shifting current offset by 'n', where 'n' can be positive or negative." },
+  members: { kind: 'flag', description: 'Describe members of the group. This option may be used with \'--describe\' and \'--bootstrap-server\' options only.' },
+  offsets: { kind: 'flag', description: 'Describe the group and list all topic partitions in the group along with their offset lag. This is the default sub-action.' },
+  state: { kind: 'optional-value', description: 'When specified with \'--describe\', includes the state of the group. When specified with \'--list\', it displays the state of all groups. It can also be used to list groups with specific states.' },
+  type: { kind: 'optional-value', description: "When specified with '--list', it displays the types of all the groups. It can also be used to list groups with specific types." },
+  verbose: { kind: 'flag', description: 'Provide additional information, if any, when describing the group.' },
+  timeout: { kind: 'value', description: 'The timeout that can be set for some use cases.', defaultValue: '5000' },
+  version: { kind: 'flag', description: 'Display Kafka version.' },
+}

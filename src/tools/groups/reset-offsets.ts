@@ -1,0 +1,155 @@
+/**
+ * kafka-consumer-groups --reset-offsets: plans new offsets for an inactive group (Empty or
+ * Dead) by scenario, clamps explicit ones into the log's range as GroupOffsetsResetter does,
+ * and commits them only with --execute (dry run otherwise).
+ */
+import { commitOffsets, EARLIEST, fetchCommitted, LATEST, listOffsets, tpKey } from '../client/group-offsets.js'
+import type { OffsetToCommit, TopicPartition } from '../client/group-offsets.js'
+import type { ToolClient } from '../client/tool-client.js'
+import { ToolError } from '../client/tool-error.js'
+import { partitionsOf } from '../client/topic-metadata.js'
+import type { PartitionLayout } from '../client/topic-metadata.js'
+import { UsageError } from '../tool-args.js'
+import type { ParsedArgs } from '../tool-args.js'
+import type { ToolIO } from '../tool.js'
+import { describeGroup } from './group-info.js'
+
+export const RESET_SCENARIOS = ['to-offset', 'to-datetime', 'by-duration', 'to-earliest', 'to-latest', 'shift-by', 'to-current'] as const
+
+/** New offsets by group; a group that may not be reset maps to none. */
+export async function resetOffsets(client: ToolClient, groupIds: readonly string[], args: ParsedArgs, io: ToolIO): Promise<Map<string, OffsetToCommit[]>> {
+  const execute = args.has('execute') && !args.has('dry-run')
+  const out = new Map<string, OffsetToCommit[]>()
+  for (const groupId of groupIds) {
+    const group = await describeGroup(client, groupId)
+    if (group.state !== 'Empty' && group.state !== 'Dead') {
+      io.stdout(`\nError: Assignments can only be reset if the group '${groupId}' is inactive, but the current state is ${group.state}.\n`)
+      out.set(groupId, [])
+      continue
+    }
+    const coordinator = group.coordinator.nodeId
+    const committed = await fetchCommitted(client, coordinator, groupId, null)
+    let partitions: TopicPartition[]
+    if (args.has('all-topics')) partitions = [...committed.values()].map((c) => c.tp)
+    else if (args.has('topic')) partitions = await parseTopics(client, args.values('topic'))
+    else throw new UsageError('One of the reset scopes should be defined: --all-topics, --topic.')
+    const layouts = await checkPartitions(client, partitions)
+    const planned = await plan(client, layouts, committed, args, io)
+    if (execute) await commitOffsets(client, coordinator, groupId, planned)
+    out.set(groupId, planned)
+  }
+  return out
+}
+
+async function parseTopics(client: ToolClient, topicArgs: readonly string[]): Promise<TopicPartition[]> {
+  const out: TopicPartition[] = []
+  const whole: string[] = []
+  for (const arg of topicArgs) {
+    if (!arg.includes(':')) {
+      whole.push(arg)
+      continue
+    }
+    const parts = arg.split(':')
+    if (parts.length !== 2) throw new UsageError(`Invalid topic arg '${arg}', expected topic name and partitions`)
+    for (const p of (parts[1] as string).split(',')) {
+      if (!/^-?\d+$/.test(p)) throw new UsageError(`Invalid partition '${p}' specified in topic arg '${arg}''`)
+      out.push({ topic: parts[0] as string, partition: Number(p) })
+    }
+  }
+  for (const layout of await partitionsOf(client, whole)) out.push({ topic: layout.topic, partition: layout.partition })
+  return out
+}
+
+/** The layouts of `partitions`; each must exist and have a leader. */
+async function checkPartitions(client: ToolClient, partitions: readonly TopicPartition[]): Promise<PartitionLayout[]> {
+  const known = new Map((await partitionsOf(client, partitions.map((p) => p.topic))).map((l) => [tpKey(l), l]))
+  const missing = partitions.filter((p) => !known.has(tpKey(p)))
+  if (missing.length > 0) throw new ToolError(`The partitions "${missing.map(tpKey).join(',')}" do not exist`)
+  const layouts = partitions.map((p) => known.get(tpKey(p)) as PartitionLayout)
+  const leaderless = layouts.filter((l) => l.leader < 0)
+  if (leaderless.length > 0) throw new ToolError(`The partitions "${leaderless.map(tpKey).join(',')}" have no leader`)
+  return layouts
+}
+
+async function plan(
+  client: ToolClient,
+  layouts: readonly PartitionLayout[],
+  committed: ReadonlyMap<string, { offset: bigint }>,
+  args: ParsedArgs,
+  io: ToolIO,
+): Promise<OffsetToCommit[]> {
+  const at = (offsets: ReadonlyMap<string, bigint>): OffsetToCommit[] =>
+    layouts.map((l) => ({ topic: l.topic, partition: l.partition, offset: offsets.get(tpKey(l)) ?? -1n }))
+  if (args.has('to-offset')) {
+    const target = BigInt(args.int('to-offset') ?? 0)
+    return clamp(client, layouts, new Map(layouts.map((l) => [tpKey(l), target])), io)
+  }
+  if (args.has('to-earliest')) return at(await listOffsets(client, layouts, EARLIEST))
+  if (args.has('to-latest')) return at(await listOffsets(client, layouts, LATEST))
+  if (args.has('shift-by')) {
+    const shift = BigInt(args.int('shift-by') ?? 0)
+    const requested = new Map<string, bigint>()
+    for (const l of layouts) {
+      const current = committed.get(tpKey(l))
+      if (current === undefined) throw new UsageError(`Cannot shift offset for partition ${tpKey(l)} since there is no current committed offset`)
+      requested.set(tpKey(l), current.offset + shift)
+    }
+    return clamp(client, layouts, requested, io)
+  }
+  if (args.has('to-datetime')) return byTimestamp(client, layouts, parseDateTime(args.value('to-datetime') as string), io)
+  if (args.has('by-duration')) return byTimestamp(client, layouts, Date.now() - parseDuration(args.value('by-duration') as string), io)
+  if (args.has('to-current')) {
+    const ends = await listOffsets(client, layouts, LATEST)
+    return layouts.map((l) => ({ topic: l.topic, partition: l.partition, offset: committed.get(tpKey(l))?.offset ?? ends.get(tpKey(l)) ?? -1n }))
+  }
+  throw new UsageError(`Option '[reset-offsets]' requires one of the following scenarios: [${RESET_SCENARIOS.join(', ')}]`)
+}
+
+async function clamp(client: ToolClient, layouts: readonly PartitionLayout[], requested: ReadonlyMap<string, bigint>, io: ToolIO): Promise<OffsetToCommit[]> {
+  const starts = await listOffsets(client, layouts, EARLIEST)
+  const ends = await listOffsets(client, layouts, LATEST)
+  return layouts.map((l) => {
+    const key = tpKey(l)
+    let offset = requested.get(key) as bigint
+    const end = ends.get(key) as bigint
+    const start = starts.get(key) as bigint
+    const warn = (what: string, value: bigint): void => {
+      io.stderr(`WARN New offset (${offset}) is ${what} offset for topic partition ${key}. Value will be set to ${value}. (org.apache.kafka.tools.GroupOffsetsResetter)\n`)
+      offset = value
+    }
+    if (offset > end) warn('higher than latest', end)
+    else if (offset < start) warn('lower than earliest', start)
+    return { topic: l.topic, partition: l.partition, offset }
+  })
+}
+
+async function byTimestamp(client: ToolClient, layouts: readonly PartitionLayout[], timestamp: number, io: ToolIO): Promise<OffsetToCommit[]> {
+  const found = await listOffsets(client, layouts, BigInt(timestamp))
+  const empty = layouts.filter((l) => (found.get(tpKey(l)) ?? -1n) < 0n)
+  for (const l of empty) io.stdout(`\nWarn: Partition ${l.partition} from topic ${l.topic} is empty. Falling back to latest known offset.\n`)
+  const ends = await listOffsets(client, empty, LATEST)
+  return layouts.map((l) => {
+    const key = tpKey(l)
+    const offset = (found.get(key) ?? -1n) >= 0n ? (found.get(key) as bigint) : (ends.get(key) ?? -1n)
+    return { topic: l.topic, partition: l.partition, offset }
+  })
+}
+
+/** Kafka's Utils.getDateTime: `yyyy-MM-ddTHH:mm:ss.SSS`, with an optional zone; local time without one. */
+export function parseDateTime(text: string): number {
+  const parts = text.split('T')
+  const time = Date.parse(text)
+  if (parts.length !== 2 || Number.isNaN(time)) {
+    throw new UsageError(`Error parsing timestamp '${text}'. The expected format is yyyy-MM-dd'T'HH:mm:ss.SSS`)
+  }
+  return time
+}
+
+/** An ISO-8601 duration (PnDTnHnMn.nS) in milliseconds, as java.time.Duration.parse reads it. */
+export function parseDuration(text: string): number {
+  const m = /^([-+]?)P(?:([-+]?\d+)D)?(?:T(?:([-+]?\d+)H)?(?:([-+]?\d+)M)?(?:([-+]?\d+(?:[.,]\d{0,9})?)S)?)?$/i.exec(text)
+  if (m === null || text.endsWith('T') || text.toUpperCase() === 'P') throw new UsageError(`Text cannot be parsed to a Duration: ${text}`)
+  const n = (s: string | undefined): number => (s === undefined ? 0 : Number(s.replace(',', '.')))
+  const ms = ((n(m[2]) * 24 + n(m[3])) * 60 + n(m[4])) * 60_000 + n(m[5]) * 1000
+  return m[1] === '-' ? -ms : ms
+}
