@@ -30,6 +30,21 @@ export async function readAt(fd: number, buf: Buffer, off: number, len: number, 
 }
 
 /**
+ * readAt without the thread pool, for bytes the page cache surely holds (the tail just
+ * written): a pread of a few KiB costs less than the hand-off to a pool thread and back, and
+ * on a busy machine each hand-off can wait for a time slice.
+ */
+export function readAtSync(fd: number, buf: Buffer, off: number, len: number, position: number): number {
+  let done = 0
+  while (done < len) {
+    const n = fs.readSync(fd, buf, off + done, len - done, position + done)
+    if (n === 0) break
+    done += n
+  }
+  return done
+}
+
+/**
  * Writes all of `bufs` at `position`: one system call unless the kernel writes short. Callback
  * form, for the append path, where a promise per layer is measurable.
  */

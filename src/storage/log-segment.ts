@@ -36,6 +36,11 @@ export interface SegmentContext {
 
 /** Remembered (offset → position) pairs where earlier reads ended: a sequential consumer's next read needs no lookup. */
 const MAX_HINTS = 16
+/**
+ * Reads of the active segment that start at most this far before its end are made
+ * synchronously (readAtSync): those bytes were appended moments ago, so the page cache holds them.
+ */
+const HOT_TAIL_BYTES = 256 * 1024
 
 export class LogSegment implements IndexHolder {
   readonly baseOffset: number
@@ -389,7 +394,9 @@ export class LogSegment implements IndexHolder {
       const hinted = this.#hints.get(offset)
       const position = hinted !== undefined && hinted < end ? hinted : (await locate(fd, end, idx.offsets, offset))?.position
       if (position === undefined) return null
-      const range = await readBatches(fd, position, end, offset, maxBytes, minOneMessage)
+      // A consumer at the tail reads what was just appended: still in the page cache.
+      const hot = this.#active && end - position <= HOT_TAIL_BYTES
+      const range = await readBatches(fd, position, end, offset, maxBytes, minOneMessage, hot)
       if (range.records.length > 0) this.#hint(range.nextOffset, position + range.records.length)
       return range
     })

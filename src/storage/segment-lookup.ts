@@ -9,7 +9,7 @@ import { BATCH, BatchHeader, MAGIC_V2, MIN_BATCH_LENGTH, readInt64 } from '../pr
 import { readRecords } from '../protocol/records/record-reader.js'
 import { TimestampType } from '../protocol/records/attributes.js'
 import { BatchCursor } from './batch-cursor.js'
-import { readAt } from './file-io.js'
+import { readAt, readAtSync } from './file-io.js'
 import type { Indexes } from './segment-files.js'
 import type { OffsetIndex } from './offset-index.js'
 import type { TimestampOffset } from './time-index.js'
@@ -71,7 +71,8 @@ export interface BatchRange {
 
 /**
  * Reads whole batches from `position` (the batch holding `target`), at most `maxBytes` of
- * them, or the first batch alone if it is larger and `minOneMessage` is set.
+ * them, or the first batch alone if it is larger and `minOneMessage` is set. `hot`: the
+ * bytes were just written and are read without the thread pool (readAtSync).
  */
 export async function readBatches(
   fd: number,
@@ -80,11 +81,13 @@ export async function readBatches(
   target: number,
   maxBytes: number,
   minOneMessage: boolean,
+  hot = false,
 ): Promise<BatchRange> {
   const available = end - position
   const want = Math.min(available, Math.max(maxBytes, minOneMessage ? BATCH.RECORDS : 0))
   let buf = Buffer.allocUnsafe(want)
-  if ((await readAt(fd, buf, 0, want, position)) < want) throw new IndexMismatchError(`log file shorter than ${end}`)
+  const read = hot ? readAtSync(fd, buf, 0, want, position) : await readAt(fd, buf, 0, want, position)
+  if (read < want) throw new IndexMismatchError(`log file shorter than ${end}`)
   let cut = 0
   let nextOffset = -1
   for (let p = 0; p + BATCH.RECORDS <= want; ) {
