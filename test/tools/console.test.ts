@@ -18,7 +18,7 @@ afterAll(() => broker.close())
 const produce = (topic: string, stdin: string, ...argv: string[]) =>
   runInProcess(consoleProducerTool, ['--bootstrap-server', bootstrap, '--topic', topic, ...argv], { stdin })
 const consume = (topic: string, ...argv: string[]) =>
-  runInProcess(consoleConsumerTool, ['--bootstrap-server', bootstrap, '--topic', topic, '--timeout-ms', '1500', ...argv])
+  runInProcess(consoleConsumerTool, ['--bootstrap-server', bootstrap, '--topic', topic, '--timeout-ms', '5000', ...argv])
 
 describe('console producer and consumer', () => {
   it('round-trips keyed lines', async () => {
@@ -27,7 +27,6 @@ describe('console producer and consumer', () => {
     const produced = await produce(topic, 'k1:hello\nk2:world\n', '--property', 'parse.key=true', '--property', 'key.separator=:')
     expect(produced).toEqual({ code: 0, stdout: '', stderr: '' })
     const consumed = await consume(topic, '--from-beginning', '--max-messages', '2', '--property', 'print.key=true', '--property', 'print.offset=true')
-    console.log(JSON.stringify(consumed))
     expect(consumed.stdout).toBe('Offset:0\tk1\thello\nOffset:1\tk2\tworld\n')
   })
 
@@ -36,7 +35,6 @@ describe('console producer and consumer', () => {
     const group = uniqueName('g')
     await produce(topic, 'a\nb\nc\n')
     const consumed = await consume(topic, '--from-beginning', '--group', group, '--max-messages', '3')
-    console.log(JSON.stringify(consumed))
     expect(consumed.stdout).toBe('a\nb\nc\n')
   })
 })
