@@ -18,6 +18,9 @@ import { OffsetMap } from './offset-map.js'
 
 export const CLEANER_OFFSET_CHECKPOINT = 'cleaner-offset-checkpoint'
 
+/** The smallest v2 record: length, attributes, deltas, key and value lengths, header count. */
+const MIN_RECORD_BYTES = 7
+
 export interface LogCleanerConfig {
   /** log.cleaner.enable */
   enable: boolean
@@ -63,6 +66,7 @@ export class LogCleaner {
   #map: OffsetMap | null = null
   #current: { log: PartitionLog; done: Promise<unknown>; abort: boolean } | null = null
   #running: Promise<void> | null = null
+  #rounds: Promise<unknown> = Promise.resolve()
   #wake: (() => void) | null = null
   #cancelWait: (() => void) | null = null
   #closed = false
@@ -116,14 +120,28 @@ export class LogCleaner {
     return this.#checkpoints.get(dirname(log.dir))?.get(partitionDirName(log.topic, log.partition))
   }
 
-  #offsetMap(): OffsetMap {
+  /**
+   * The key map, within log.cleaner.dedupe.buffer.size / threads as Kafka's. Kafka allocates it
+   * whole at start; Brook sizes it to what the dirty bytes could hold (a record takes at least
+   * 7 bytes) and grows it when a larger clean comes, so a broker with small compacted logs does
+   * not hold 128 MiB for them.
+   */
+  #offsetMap(dirtyBytes: number): OffsetMap {
     const c = this.#opts.config
-    this.#map ??= new OffsetMap(Math.min(Math.floor(c.dedupeBufferSize / Math.max(1, c.threads)), 2 ** 31 - 1))
+    const limit = Math.min(Math.floor(c.dedupeBufferSize / Math.max(1, c.threads)), 2 ** 31 - 1)
+    const wanted = Math.min(limit, OffsetMap.bytesFor(Math.ceil(dirtyBytes / MIN_RECORD_BYTES / c.ioBufferLoadFactor) + 1))
+    if (this.#map === null || this.#map.memoryBytes < wanted) this.#map = new OffsetMap(wanted)
     return this.#map
   }
 
-  /** One round: cleans the filthiest log, if any is due; null when none is. */
-  async cleanFilthiestLog(): Promise<CleanSummary | null> {
+  /** One round: cleans the filthiest log, if any is due; null when none is. Rounds run one at a time. */
+  cleanFilthiestLog(): Promise<CleanSummary | null> {
+    const round = this.#rounds.then(() => this.#cleanFilthiestLog())
+    this.#rounds = round.catch(() => {})
+    return round
+  }
+
+  async #cleanFilthiestLog(): Promise<CleanSummary | null> {
     const now = this.#opts.clock.now()
     const candidates = [...this.#opts.logs()].filter((l) => !this.#uncleanable.has(l))
     const ltc = await filthiestLog(candidates, (l) => this.checkpointed(l), now)
@@ -132,7 +150,7 @@ export class LogCleaner {
     const started = Date.now()
     const current = { log, done: Promise.resolve() as Promise<unknown>, abort: false }
     const run = cleanLog(log, ltc.firstDirtyOffset, ltc.firstUncleanableOffset, {
-      map: this.#offsetMap(),
+      map: this.#offsetMap(ltc.cleanableBytes),
       loadFactor: this.#opts.config.ioBufferLoadFactor,
       now,
       checkDone: () => {

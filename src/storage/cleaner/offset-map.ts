@@ -27,6 +27,15 @@ export class OffsetMap {
     this.#words = new Int32Array(this.#table.buffer, this.#table.byteOffset, this.#table.length / 4)
   }
 
+  /** The memory a map of `slots` slots takes. */
+  static bytesFor(slots: number): number {
+    return slots * SLOT_BYTES
+  }
+
+  get memoryBytes(): number {
+    return this.#table.length
+  }
+
   get size(): number {
     return this.#size
   }
@@ -39,7 +48,7 @@ export class OffsetMap {
   }
 
   clear(): void {
-    this.#table.fill(0)
+    if (this.#size > 0) this.#table.fill(0)
     this.#size = 0
     this.#latestOffset = -1
   }
