@@ -14,8 +14,19 @@ export interface AddPartitionsCall {
   readonly partitions: readonly (readonly [topic: string, partition: number])[]
 }
 
+/**
+ * Kafka answers CONCURRENT_TRANSACTIONS while the previous transaction's markers are written and
+ * the client retries after its backoff (kafkajs 300 ms, the Java client 20 ms). Here the markers
+ * are local appends that land within milliseconds, so the next transaction's first request waits
+ * for them, up to this long, and gets the answer its retry would have got.
+ */
+const COMPLETION_WAIT_MS = 100
+
 export async function addPartitions(ctx: TxnContext, call: AddPartitionsCall): Promise<number> {
   if (call.transactionalId === '') return ErrorCode.INVALID_REQUEST
+  const before = ctx.lookup(call.transactionalId)
+  const completing = 'metadata' in before ? before.metadata?.completing : undefined
+  if (completing) await Promise.race([completing, ctx.sleep(COMPLETION_WAIT_MS)])
   const found = ctx.lookup(call.transactionalId)
   if ('errorCode' in found) return found.errorCode
   const txn = found.metadata

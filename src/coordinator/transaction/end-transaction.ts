@@ -42,8 +42,16 @@ export async function endTransaction(ctx: TxnContext, call: EndTxnCall): Promise
   // Written: the client is answered now and the markers go out in the background.
   const preSend = checkBeforeMarkers(txn, call)
   if (preSend !== ErrorCode.NONE) return preSend
-  void completeTransaction(ctx, txn)
+  startCompletion(ctx, txn)
   return ErrorCode.NONE
+}
+
+/** Writes the markers in the background; `txn.completing` tells requests that arrive meanwhile. */
+export function startCompletion(ctx: TxnContext, txn: TransactionMetadata): void {
+  const completing = completeTransaction(ctx, txn).finally(() => {
+    if (txn.completing === completing) txn.completing = undefined
+  })
+  txn.completing = completing
 }
 
 function prepareEnd(ctx: TxnContext, txn: TransactionMetadata, call: EndTxnCall) {
@@ -88,7 +96,7 @@ function checkBeforeMarkers(txn: TransactionMetadata, call: EndTxnCall): number 
  * Writes the markers of a transaction in PrepareCommit / PrepareAbort, then its Complete* state.
  * Also used at load time for transactions a crash left prepared.
  */
-export async function completeTransaction(ctx: TxnContext, txn: TransactionMetadata): Promise<void> {
+async function completeTransaction(ctx: TxnContext, txn: TransactionMetadata): Promise<void> {
   const commit = txn.state === TxnState.PrepareCommit
   const partitions = txn.partitions
   const marker = { producerId: Number(txn.producerId), producerEpoch: txn.producerEpoch, coordinatorEpoch: ctx.coordinatorEpoch, commit }

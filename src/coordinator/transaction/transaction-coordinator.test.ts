@@ -138,8 +138,10 @@ describe('TransactionCoordinator', () => {
     expect(await end(coordinator, producerId, 0, true)).toBe(ErrorCode.NONE)
     expect(f.last()).toMatchObject({ state: TxnState.PrepareCommit })
     expect(coordinator.describe('tx').transactionState).toBe('PrepareCommit')
-    // Markers are still being written.
-    expect(await add(coordinator, producerId, 0)).toBe(ErrorCode.CONCURRENT_TRANSACTIONS)
+    // Markers are still being written: the next transaction's first request waits up to 100 ms for them.
+    const waiting = add(coordinator, producerId, 0)
+    await f.clock.advance(100)
+    expect(await waiting).toBe(ErrorCode.CONCURRENT_TRANSACTIONS)
     // Kafka checks the pending completion before the result, so an abort is told to wait too.
     expect(await end(coordinator, producerId, 0, true)).toBe(ErrorCode.CONCURRENT_TRANSACTIONS)
     expect(await end(coordinator, producerId, 0, false)).toBe(ErrorCode.CONCURRENT_TRANSACTIONS)
@@ -157,6 +159,17 @@ describe('TransactionCoordinator', () => {
     expect(await end(coordinator, producerId, 0, true)).toBe(ErrorCode.NONE)
     expect(await end(coordinator, producerId, 0, false)).toBe(ErrorCode.INVALID_TXN_STATE)
     expect(await add(coordinator, producerId, 0)).toBe(ErrorCode.NONE)
+  })
+
+  it('lets the next transaction start as soon as the markers land, without a CONCURRENT_TRANSACTIONS round trip', async () => {
+    const f = await fixture({ holdMarkers: true })
+    const { producerId } = await init(f.coordinator)
+    await add(f.coordinator, producerId, 0)
+    expect(await end(f.coordinator, producerId, 0, false)).toBe(ErrorCode.NONE)
+    const next = add(f.coordinator, producerId, 0, [['orders', 2]])
+    await f.release()
+    expect(await next).toBe(ErrorCode.NONE)
+    expect(f.coordinator.describe('tx')).toMatchObject({ transactionState: 'Ongoing', topics: [{ topic: 'orders', partitions: [2] }] })
   })
 
   it('aborts a transaction when a new producer initialises the same id, fencing the old one', async () => {

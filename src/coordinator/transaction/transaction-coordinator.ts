@@ -19,7 +19,7 @@ import type { AddPartitionsCall } from './add-partitions.js'
 import { DEFAULT_TRANSACTION_COORDINATOR_CONFIG } from './config.js'
 import type { TransactionCoordinatorConfig } from './config.js'
 import type { TxnContext, TxnLookup } from './context.js'
-import { completeTransaction, endTransaction } from './end-transaction.js'
+import { endTransaction, startCompletion } from './end-transaction.js'
 import type { EndTxnCall } from './end-transaction.js'
 import { abortTimedOutTransactions, removeExpiredTransactionalIds } from './expiration.js'
 import { initFailed, initTransactionalProducer } from './init-producer.js'
@@ -150,7 +150,7 @@ export class TransactionCoordinator implements TransactionVerifier {
     this.#partitions.set(partition, 'loaded')
     const prepared = [...loaded.values()].filter((t) => t.state === TxnState.PrepareCommit || t.state === TxnState.PrepareAbort)
     this.#log.info({ partition, transactionalIds: loaded.size, completing: prepared.length }, 'loaded transaction metadata')
-    for (const txn of prepared) void completeTransaction(this.#ctx, txn)
+    for (const txn of prepared) startCompletion(this.#ctx, txn)
   }
 
   /** Stops the timers and marker retries and drops every partition. */

@@ -94,6 +94,8 @@ export class TransactionMetadata implements TxnTransit {
   pendingState: TxnState | undefined
   /** An epoch fence whose write failed: the next fence reuses the epoch instead of bumping it again. */
   hasFailedEpochFence = false
+  /** While markers are being written: settles once the transaction is complete (or given up). */
+  completing: Promise<void> | undefined
 
   constructor(transactionalId: string, init: Omit<TxnTransit, 'partitions'> & { readonly partitions?: PartitionSet }) {
     this.transactionalId = transactionalId
