@@ -101,7 +101,10 @@ export async function commitOffsets(
   for (const w of written) ctx.offsets.prepare(groupId, w.topic, w.partition, w.offset)
   try {
     await ctx.write(groupId, written.map((w) => offsetCommitRecord(groupId, w.topic, w.partition, w.offset)))
-    for (const w of written) ctx.offsets.complete(groupId, w.topic, w.partition, w.offset)
+    for (const w of written) {
+      ctx.offsets.complete(groupId, w.topic, w.partition, w.offset)
+      ctx.txnOffsets.plainCommitWritten(groupId, w.topic, w.partition)
+    }
   } catch (err) {
     const errorCode = commitWriteErrorCode(appendFailureCode(err))
     ctx.log.warn({ groupId, err }, 'failed to write offset commit')

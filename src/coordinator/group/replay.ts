@@ -23,6 +23,7 @@ export function replayRecord(ctx: CoordinatorContext, record: GroupLogRecord): b
         ctx.groups.set(decoded.group, group)
       }
       ctx.offsets.replay(decoded.group, decoded.topic, decoded.partition, decoded.value)
+      ctx.txnOffsets.plainCommitWritten(decoded.group, decoded.topic, decoded.partition)
       return true
     case 'group':
       if (decoded.value) ctx.groups.set(decoded.group, restoreGroup(ctx, decoded.group, decoded.value))

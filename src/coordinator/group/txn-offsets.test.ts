@@ -79,3 +79,20 @@ describe('transactional offset commits', () => {
     expect(fetched(coordinator, 'g', true).errorCode).toBe(ErrorCode.NONE)
   })
 })
+
+describe('transactional offsets beside plain commits', () => {
+  it('a committed transaction does not replace a plain commit written after its offset, as in Kafka', async () => {
+    const { coordinator } = await groupFixture()
+    await coordinator.commitTxnOffsets(txnCommit('g', 12n))
+    await coordinator.commitTxnOffsets(txnCommit('h', 12n))
+    const plain = (groupId: string) => ({
+      groupId, generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1n,
+      topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, committedOffset: 20n, committedLeaderEpoch: -1, commitTimestamp: -1n, committedMetadata: '' }] }],
+    })
+    expect((await coordinator.commitOffsets(plain('g'), 8)).topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.NONE)
+    coordinator.onTransactionMarker(OFFSETS_TOPIC, coordinator.partitionFor('g'), 5, true)
+    coordinator.onTransactionMarker(OFFSETS_TOPIC, coordinator.partitionFor('h'), 5, true)
+    expect(fetched(coordinator, 'g', true).committedOffset).toBe(20n)
+    expect(fetched(coordinator, 'h', true).committedOffset).toBe(12n)
+  })
+})

@@ -24,13 +24,22 @@ interface PendingOffset {
   readonly topic: string
   readonly partition: number
   readonly offset: OffsetAndMetadata
+  /** Where its record is in the log, relative to other commits (Infinity while being written). */
+  written: number
 }
 
-/** Pending transactional offsets by producer id, then group and partition. */
+/**
+ * Pending transactional offsets by producer id, then group and partition. As Kafka, a committed
+ * transaction's offset does not replace an offset committed outside the transaction whose record
+ * came later in the log; writes complete in log order, so a counter stands for the position.
+ */
 export class TxnOffsetStore {
   readonly #byProducer = new Map<number, Map<string, Map<PartitionKey, PendingOffset>>>()
   /** How many producers have a pending offset for a group's partition. */
   readonly #pendingCount = new Map<string, Map<PartitionKey, number>>()
+  /** The position of the latest plain commit, for partitions with pending offsets. */
+  readonly #plainCommits = new Map<string, Map<PartitionKey, number>>()
+  #position = 0
 
   add(producerId: number, groupId: string, topic: string, partition: number, offset: OffsetAndMetadata): void {
     let groups = this.#byProducer.get(producerId)
@@ -39,7 +48,26 @@ export class TxnOffsetStore {
     if (!offsets) groups.set(groupId, (offsets = new Map()))
     const key = keyOf(topic, partition)
     if (!offsets.has(key)) this.#count(groupId, key, 1)
-    offsets.set(key, { groupId, topic, partition, offset })
+    offsets.set(key, { groupId, topic, partition, offset, written: Infinity })
+  }
+
+  /** The pending offset's record is in the log. */
+  written(producerId: number, groupId: string, topic: string, partition: number, offset: OffsetAndMetadata): void {
+    const pending = this.#byProducer.get(producerId)?.get(groupId)?.get(keyOf(topic, partition))
+    if (pending?.offset === offset) pending.written = ++this.#position
+  }
+
+  /** A plain (non-transactional) commit of the partition is in the log. */
+  plainCommitWritten(groupId: string, topic: string, partition: number): void {
+    if (!this.hasPending(groupId, topic, partition)) return
+    let commits = this.#plainCommits.get(groupId)
+    if (!commits) this.#plainCommits.set(groupId, (commits = new Map()))
+    commits.set(keyOf(topic, partition), ++this.#position)
+  }
+
+  /** Whether a plain commit came after the pending offset (which then must not replace it). */
+  #supersededByPlainCommit(pending: PendingOffset): boolean {
+    return (this.#plainCommits.get(pending.groupId)?.get(keyOf(pending.topic, pending.partition)) ?? -1) > pending.written
   }
 
   /** Drops one pending offset if it is still the one given (a failed write). */
@@ -56,15 +84,18 @@ export class TxnOffsetStore {
     return (this.#pendingCount.get(groupId)?.get(keyOf(topic, partition)) ?? 0) > 0
   }
 
-  /** Takes the producer's pending offsets of the groups `inPartition` accepts (those on the marker's partition). */
-  take(producerId: number, inPartition: (groupId: string) => boolean): PendingOffset[] {
+  /**
+   * Takes the producer's pending offsets of the groups `inPartition` accepts (those on the
+   * marker's partition), each with whether a later plain commit supersedes it.
+   */
+  take(producerId: number, inPartition: (groupId: string) => boolean): { pending: PendingOffset; superseded: boolean }[] {
     const groups = this.#byProducer.get(producerId)
     if (!groups) return []
-    const taken: PendingOffset[] = []
+    const taken: { pending: PendingOffset; superseded: boolean }[] = []
     for (const [groupId, offsets] of groups) {
       if (!inPartition(groupId)) continue
       for (const [key, pending] of offsets) {
-        taken.push(pending)
+        taken.push({ pending, superseded: this.#supersededByPlainCommit(pending) })
         this.#count(groupId, key, -1)
       }
       groups.delete(groupId)
@@ -83,7 +114,11 @@ export class TxnOffsetStore {
     if (!counts) this.#pendingCount.set(groupId, (counts = new Map()))
     const n = (counts.get(key) ?? 0) + delta
     if (n > 0) counts.set(key, n)
-    else counts.delete(key)
+    else {
+      counts.delete(key)
+      this.#plainCommits.get(groupId)?.delete(key)
+      if (this.#plainCommits.get(groupId)?.size === 0) this.#plainCommits.delete(groupId)
+    }
     if (counts.size === 0) this.#pendingCount.delete(groupId)
   }
 
@@ -96,8 +131,9 @@ export class TxnOffsetStore {
 
 /** A marker landed on the group's partition: the producer's offsets there are committed or dropped. */
 export function settleTxnOffsets(ctx: CoordinatorContext, producerId: number, commit: boolean, inPartition: (groupId: string) => boolean): void {
-  for (const { groupId, topic, partition, offset } of ctx.txnOffsets.take(producerId, inPartition)) {
-    if (!commit) continue
+  for (const { pending, superseded } of ctx.txnOffsets.take(producerId, inPartition)) {
+    const { groupId, topic, partition, offset } = pending
+    if (!commit || superseded) continue
     if (!ctx.groups.has(groupId)) ctx.groups.set(groupId, new ClassicGroup(groupId, ctx.now))
     ctx.offsets.replay(groupId, topic, partition, offset)
   }
@@ -107,7 +143,10 @@ export function settleTxnOffsets(ctx: CoordinatorContext, producerId: number, co
 export function replayTxnRecord(ctx: CoordinatorContext, producerId: number, record: GroupLogRecord): boolean {
   const decoded = decodeRecord(record)
   if (decoded.type !== 'offset') return decoded.type !== 'unknown'
-  if (decoded.value) ctx.txnOffsets.add(producerId, decoded.group, decoded.topic, decoded.partition, decoded.value)
+  if (decoded.value) {
+    ctx.txnOffsets.add(producerId, decoded.group, decoded.topic, decoded.partition, decoded.value)
+    ctx.txnOffsets.written(producerId, decoded.group, decoded.topic, decoded.partition, decoded.value)
+  }
   return true
 }
 
@@ -153,6 +192,7 @@ export async function commitTxnOffsets(ctx: CoordinatorContext, req: TxnOffsetCo
   try {
     const records = written.map((w) => offsetCommitRecord(req.groupId, w.topic, w.partition, w.offset))
     await ctx.write(req.groupId, records, { producerId, producerEpoch: req.producerEpoch })
+    for (const w of written) ctx.txnOffsets.written(producerId, req.groupId, w.topic, w.partition, w.offset)
   } catch (err) {
     const errorCode = commitWriteErrorCode(appendFailureCode(err))
     ctx.log.warn({ groupId: req.groupId, transactionalId: req.transactionalId, err }, 'failed to write transactional offset commit')
