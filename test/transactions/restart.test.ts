@@ -2,7 +2,8 @@
  * Transactions across a broker restart on the same data dir: an open transaction (with offsets
  * sent to it) is still Ongoing after the restart, its offsets still pending (require_stable:
  * UNSTABLE_OFFSET_COMMIT), and a new producer with its transactional id aborts it; a committed
- * transaction stays committed, with its group offsets replayed from __consumer_offsets.
+ * transaction stays committed, with its group offsets replayed from __consumer_offsets; a
+ * transaction whose markers had not been written when the broker stopped is completed at start-up.
  */
 import { Kafka, logLevel } from 'kafkajs'
 import type { Producer } from 'kafkajs'
@@ -117,5 +118,27 @@ describe('transactions across a restart', () => {
     await again.send({ topic, messages: [{ value: 'more' }] })
     await again.commit()
     await eventually(async () => expect(await storedLayout(second, topic, 0)).toEqual(['kept@txn', 'COMMIT', 'more@txn', 'COMMIT']))
+  })
+
+  it('a commit whose markers were not written before the broker stopped is completed at start-up', async () => {
+    const dir = tempDir()
+    const first = await start(dir)
+    const topic = uniqueName('restart-prepared')
+    const transactionalId = uniqueName('restart-tx')
+    await first.cluster.createTopic({ name: topic, partitions: 2 })
+    // The markers never land on this broker: the commit stays PrepareCommit, as after a crash.
+    first.replicas.writeTxnMarker = () => new Promise<number>(() => {})
+    const p = await producer(first, transactionalId)
+    const txn = await p.transaction()
+    await txn.send({ topic, messages: [{ value: 'p0', partition: 0 }, { value: 'p1', partition: 1 }] })
+    await txn.commit()
+    expect(await describeTxn(first, transactionalId)).toMatchObject({ transactionState: 'PrepareCommit', topics: [{ topic, partitions: [0, 1] }] })
+    expect(await storedLayout(first, topic, 0)).toEqual(['p0@txn'])
+    for (const o of open.splice(0).reverse()) await o.close()
+
+    const second = await start(dir)
+    await eventually(async () => expect(await describeTxn(second, transactionalId)).toMatchObject({ transactionState: 'CompleteCommit', topics: [] }))
+    expect(await storedLayout(second, topic, 0)).toEqual(['p0@txn', 'COMMIT'])
+    expect(await storedLayout(second, topic, 1)).toEqual(['p1@txn', 'COMMIT'])
   })
 })
