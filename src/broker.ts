@@ -12,6 +12,7 @@ import type { ConfigSource } from './config/broker-config.js'
 import { TopicConfigs } from './config/topic-config-cache.js'
 import { BrokerConfigLayers } from './config/broker-config-layers.js'
 import { ConfigAdmin } from './config/config-admin.js'
+import { BrokerLoggers } from './config/broker-loggers.js'
 import { DynamicBrokerConfigs } from './config/dynamic-broker-configs.js'
 import { startBrokerGroups } from './coordinator/group/broker-groups.js'
 import type { BrokerGroups } from './coordinator/group/broker-groups.js'
@@ -126,7 +127,7 @@ export class Broker {
         log: log.child({ component: 'fetch' }),
       })
       groups = startBrokerGroups({ config, cluster, replicas, log: log.child({ component: 'groups' }) })
-      const configs = new ConfigAdmin({ topics, topicConfigs, nodeId })
+      const configs = new ConfigAdmin({ topics, topicConfigs, nodeId, loggers: new BrokerLoggers(log) })
       const producerIds = await ProducerIdManager.open(logDirs.metadataDir, { onError: (err) => log.error({ err }, 'reserving a block of producer ids failed') })
       const groupCoordinator = groups.coordinator
       transactions = startBrokerTransactions({

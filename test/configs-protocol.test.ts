@@ -132,7 +132,7 @@ describe('DescribeConfigs', () => {
       errorMessage: 'Unexpected broker id, expected 1 or empty string, but received 7',
     })
     expect(await describeOne(4, BROKER, 'one')).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Broker id must be an integer, but it is: one' })
-    expect(await describeOne(4, BROKER_LOGGER, '1')).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Unsupported resource type: BROKER_LOGGER' })
+    expect(await describeOne(4, BROKER_LOGGER, '7')).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Unexpected broker id, expected 1 but received 7' })
   })
 
   it('describes this broker: values, read-only flags and static synonyms', async () => {
@@ -204,10 +204,7 @@ describe('AlterConfigs and IncrementalAlterConfigs on topics', () => {
     ])
     expect(await incremental(TOPIC, name, [['segment.ms', SET, '9']], true)).toEqual([0, null])
     expect(await topicValue(name, 'segment.ms')).toBe('5000')
-    expect(await incremental(BROKER_LOGGER, '1', [['root', SET, 'DEBUG']])).toEqual([
-      ErrorCode.INVALID_REQUEST,
-      'IncrementalAlterConfigs is only supported for topics and brokers, but resource type is BROKER_LOGGER',
-    ])
+    expect(await incremental(BROKER_LOGGER, '1', [['root', SET, 'DEBUG']], true)).toEqual([ErrorCode.NONE, null])
   })
 })
 

@@ -12,13 +12,14 @@
  *   log dir and the topic defaults are recomputed.
  *
  * Changes run one at a time, so that incremental operations never work from a stale set.
- * Broker loggers (type 8) are answered as an unsupported resource type: Brook's pino child
- * loggers take their level when created, so a logger level could not be changed truthfully.
+ * Broker loggers (type 8): DescribeConfigs and IncrementalAlterConfigs (SET, DELETE) on this
+ * node's loggers, as Kafka's Log4jController (broker-loggers.ts); AlterConfigs refuses them.
  */
 import type { TopicRegistry } from '../cluster/topic-registry.js'
 import { ErrorCode } from '../protocol/error-codes.js'
 import { DYNAMIC_BROKER_KEYS, isBrokerConfigKey } from './broker-config-layers.js'
 import type { BrokerConfigLayers } from './broker-config-layers.js'
+import type { BrokerLoggers } from './broker-loggers.js'
 import { brokerConfigDefs } from './broker-configs.js'
 import type { ConfigDef } from './config-def.js'
 import { describeBrokerConfigs, describeTopicConfigs } from './describe-configs.js'
@@ -64,6 +65,8 @@ export interface ConfigAdminOptions {
   readonly topics: TopicRegistry
   readonly topicConfigs: TopicConfigs
   readonly nodeId: number
+  /** This node's loggers (BROKER_LOGGER); without them the resource type is unsupported. */
+  readonly loggers?: BrokerLoggers
 }
 
 export class ConfigAdmin {
@@ -71,6 +74,7 @@ export class ConfigAdmin {
   readonly #topicConfigs: TopicConfigs
   readonly #layers: BrokerConfigLayers
   readonly #nodeId: number
+  readonly #loggers: BrokerLoggers | undefined
   #queue: Promise<unknown> = Promise.resolve()
 
   constructor(o: ConfigAdminOptions) {
@@ -78,6 +82,7 @@ export class ConfigAdmin {
     this.#topicConfigs = o.topicConfigs
     this.#layers = o.topicConfigs.broker
     this.#nodeId = o.nodeId
+    this.#loggers = o.loggers
   }
 
   describe(resourceType: number, name: string, o: DescribeOptions): DescribeResult {
@@ -95,6 +100,13 @@ export class ConfigAdmin {
         return { ...fail(ErrorCode.INVALID_REQUEST, message), configs: [] }
       }
       return { ...OK, configs: describeBrokerConfigs(this.#layers, true, o) }
+    }
+    if (resourceType === ConfigResourceType.BROKER_LOGGER && this.#loggers) {
+      // Kafka's ConfigHelper wording, which differs from the BROKER branch above.
+      if (name === '') return { ...fail(ErrorCode.INVALID_REQUEST, 'Broker id must not be empty'), configs: [] }
+      if (!/^[+-]?\d+$/.test(name)) return { ...fail(ErrorCode.INVALID_REQUEST, `Broker id must be an integer, but it is: ${name}`), configs: [] }
+      if (Number(name) !== this.#nodeId) return { ...fail(ErrorCode.INVALID_REQUEST, `Unexpected broker id, expected ${this.#nodeId} but received ${name}`), configs: [] }
+      return { ...OK, configs: this.#loggers.describe(o) }
     }
     return { ...fail(ErrorCode.INVALID_REQUEST, `Unsupported resource type: ${typeName(resourceType)}`), configs: [] }
   }
@@ -118,12 +130,13 @@ export class ConfigAdmin {
   /** IncrementalAlterConfigs: SET, DELETE, APPEND and SUBTRACT on the resource's current set. */
   incrementalAlter(resourceType: number, name: string, ops: readonly ConfigOperation[], validateOnly: boolean): Promise<ConfigError> {
     return this.#serialized(async () => {
+      if (resourceType === ConfigResourceType.BROKER_LOGGER && this.#loggers) {
+        return this.#loggerProblem(name) ?? duplicateKeysProblem(ops) ?? this.#loggers.alter(ops, validateOnly)
+      }
       const resource = this.#resource(resourceType, name, 'IncrementalAlterConfigs')
       if ('errorCode' in resource) return resource
-      const counts = new Map<string, number>()
-      for (const o of ops) counts.set(o.name, (counts.get(o.name) ?? 0) + 1)
-      const duplicates = [...counts].filter(([, n]) => n > 1).map(([k]) => k)
-      if (duplicates.length > 0) return fail(ErrorCode.INVALID_REQUEST, `Error due to duplicate config keys : ${duplicates.join(',')}`)
+      const duplicates = duplicateKeysProblem(ops)
+      if (duplicates) return duplicates
       const unknownOp = ops.find((o) => OP_NAMES[o.op] === undefined)
       if (unknownOp) return fail(ErrorCode.INVALID_REQUEST, `Unknown operations type ${unknownOp.op}`)
       const nulls = ops.filter((o) => o.value === null && o.op !== AlterOpType.DELETE).map((o) => `${OP_NAMES[o.op]}:${o.name}`)
@@ -158,6 +171,13 @@ export class ConfigAdmin {
     return fail(ErrorCode.INVALID_REQUEST, `${api} is only supported for topics and brokers, but resource type is ${typeName(resourceType)}`)
   }
 
+  /** Kafka's validateResourceNameIsCurrentNodeId: null when `name` is this node. */
+  #loggerProblem(name: string): ConfigError | null {
+    if (!/^[+-]?\d+$/.test(name)) return fail(ErrorCode.INVALID_REQUEST, `Node id must be an integer, but it is: ${name}`)
+    if (Number(name) !== this.#nodeId) return fail(ErrorCode.INVALID_REQUEST, `Unexpected broker id, expected ${this.#nodeId}, but received ${name}`)
+    return null
+  }
+
   #current(resource: Resource): Readonly<Record<string, string>> {
     return resource.type === 'topic' ? (this.#topics.get(resource.name)?.configs ?? {}) : this.#layers.dynamic.get(resource.scope)
   }
@@ -183,6 +203,13 @@ export class ConfigAdmin {
     this.#queue = result.catch(() => undefined)
     return result
   }
+}
+
+function duplicateKeysProblem(ops: readonly ConfigOperation[]): ConfigError | null {
+  const counts = new Map<string, number>()
+  for (const o of ops) counts.set(o.name, (counts.get(o.name) ?? 0) + 1)
+  const duplicates = [...counts].filter(([, n]) => n > 1).map(([k]) => k)
+  return duplicates.length > 0 ? fail(ErrorCode.INVALID_REQUEST, `Error due to duplicate config keys : ${duplicates.join(',')}`) : null
 }
 
 /** DynamicBrokerConfig.validateConfigs: static keys first (all named), then each value by its topic config's rules. */

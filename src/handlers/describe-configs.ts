@@ -1,6 +1,6 @@
 // DescribeConfigs v1-4 (Kafka 4.0 dropped v0). v1: synonyms and config source replace isDefault.
-// v3: config type and documentation. v4: flexible. Topics, this broker and the cluster-wide
-// broker defaults; broker loggers are an unsupported resource type (see config/config-admin.ts).
+// v3: config type and documentation. v4: flexible. Topics, this broker, the cluster-wide
+// broker defaults and this broker's loggers (see config/config-admin.ts).
 import { DescribeConfigs } from '../protocol/generated/describe-configs.js'
 import { defineHandler } from './handler.js'
 
