@@ -8,6 +8,7 @@
  */
 import { ErrorCode } from '../../protocol/error-codes.js'
 import type { TxnContext } from './context.js'
+import { IllegalTransitionError } from './transaction-metadata.js'
 import type { TransactionMetadata } from './transaction-metadata.js'
 import { TxnState } from './transaction-state.js'
 
@@ -79,7 +80,7 @@ function prepareEnd(ctx: TxnContext, txn: TransactionMetadata, call: EndTxnCall)
       return ErrorCode.INVALID_TXN_STATE
     case TxnState.Dead:
     case TxnState.PrepareEpochFence:
-      throw new Error(`transactional id ${call.transactionalId} is in state ${txn.state}, which a loaded id never has`)
+      throw new IllegalTransitionError(`transactional id ${call.transactionalId} is in state ${txn.state}, which a loaded id never has`)
   }
 }
 

@@ -9,7 +9,7 @@
 import { ErrorCode } from '../../protocol/error-codes.js'
 import type { TxnContext } from './context.js'
 import { endTransaction } from './end-transaction.js'
-import { NO_PRODUCER_EPOCH, NO_PRODUCER_ID, TransactionMetadata, isEpochExhausted } from './transaction-metadata.js'
+import { IllegalTransitionError, NO_PRODUCER_EPOCH, NO_PRODUCER_ID, TransactionMetadata, isEpochExhausted } from './transaction-metadata.js'
 import type { TxnTransit } from './transaction-metadata.js'
 import { TxnState } from './transaction-state.js'
 
@@ -106,7 +106,7 @@ function prepareInit(
       return txn.prepareFenceProducerEpoch()
     case TxnState.Dead:
     case TxnState.PrepareEpochFence:
-      throw new Error(`transactional id ${txn.transactionalId} is in state ${txn.state}, which a loaded id never has`)
+      throw new IllegalTransitionError(`transactional id ${txn.transactionalId} is in state ${txn.state}, which a loaded id never has`)
   }
 }
 

@@ -26,7 +26,7 @@ import { initFailed, initTransactionalProducer } from './init-producer.js'
 import type { InitProducerIdResult, ProducerIdAndEpoch } from './init-producer.js'
 import { MarkerWriter } from './marker-writer.js'
 import type { TxnMarker } from './marker-writer.js'
-import { TransactionMetadata } from './transaction-metadata.js'
+import { IllegalTransitionError, TransactionMetadata } from './transaction-metadata.js'
 import type { TxnTransit } from './transaction-metadata.js'
 import { decodeTxnRecord, partitionForTransactionalId, txnRecord } from './transaction-log.js'
 import type { TxnLogRecord } from './transaction-log.js'
@@ -168,12 +168,12 @@ export class TransactionCoordinator implements TransactionVerifier {
       return await initTransactionalProducer(this.#ctx, transactionalId, timeoutMs, expected)
     } catch (err) {
       if (err instanceof KafkaError) return initFailed(err.code)
-      throw err
+      return initFailed(this.#illegal(err, transactionalId ?? ''))
     }
   }
 
   addPartitions(call: AddPartitionsCall): Promise<number> {
-    return addPartitions(this.#ctx, call)
+    return addPartitions(this.#ctx, call).catch((err: unknown) => this.#illegal(err, call.transactionalId))
   }
 
   verifyPartitions(call: AddPartitionsCall): number[] {
@@ -181,7 +181,14 @@ export class TransactionCoordinator implements TransactionVerifier {
   }
 
   endTransaction(call: Omit<EndTxnCall, 'fromClient'>): Promise<number> {
-    return endTransaction(this.#ctx, { ...call, fromClient: true })
+    return endTransaction(this.#ctx, { ...call, fromClient: true }).catch((err: unknown) => this.#illegal(err, call.transactionalId))
+  }
+
+  /** A state Kafka's coordinator treats as impossible (IllegalStateException): UNKNOWN_SERVER_ERROR, logged. */
+  #illegal(err: unknown, transactionalId: string): number {
+    if (!(err instanceof IllegalTransitionError)) throw err
+    this.#log.error({ err, transactionalId }, 'illegal transaction state transition')
+    return ErrorCode.UNKNOWN_SERVER_ERROR
   }
 
   /** KIP-890 part 1 for Produce: is the partition in this producer's ongoing transaction? */
