@@ -405,4 +405,16 @@ export const brokerConfigDefs = {
     doc: 'Whether a replica outside the ISR may become leader (one node: no other replica).',
     inUse: false,
   }),
+  'transaction.state.log.replication.factor': int({
+    default: 3,
+    validator: atLeast(1),
+    doc: "Replication factor of __transaction_state; one node creates it with 1 (Kafka's sample server.properties sets 1).",
+    inUse: false,
+  }),
+  'transaction.state.log.min.isr': int({
+    default: 2,
+    validator: atLeast(1),
+    doc: 'min.insync.replicas of __transaction_state; one node has one replica.',
+    inUse: false,
+  }),
 } as const
