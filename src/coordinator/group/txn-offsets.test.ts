@@ -72,6 +72,15 @@ describe('transactional offset commits', () => {
     expect(fetched(coordinator, 'g', true).errorCode).toBe(ErrorCode.NONE)
   })
 
+  it('die with their group: a group deleted before the COMMIT marker does not come back', async () => {
+    const { coordinator } = await groupFixture()
+    await coordinator.commitTxnOffsets(txnCommit('g', 12n))
+    expect(await coordinator.deleteGroups(['g'])).toEqual([{ groupId: 'g', errorCode: ErrorCode.NONE }])
+    coordinator.onTransactionMarker(OFFSETS_TOPIC, coordinator.partitionFor('g'), 5, true)
+    expect(coordinator.groupState('g')).toBeUndefined()
+    expect(fetched(coordinator, 'g', false).committedOffset).toBe(-1n)
+  })
+
   it('are not left pending when their write fails', async () => {
     const { coordinator, groupLog } = await groupFixture()
     groupLog.failWith(ErrorCode.NOT_LEADER_OR_FOLLOWER)

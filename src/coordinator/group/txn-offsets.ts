@@ -129,12 +129,14 @@ export class TxnOffsetStore {
   }
 }
 
-/** A marker landed on the group's partition: the producer's offsets there are committed or dropped. */
+/**
+ * A marker landed on the group's partition: the producer's offsets there are committed or
+ * dropped. A group deleted meanwhile takes its pending offsets with it, as in Kafka.
+ */
 export function settleTxnOffsets(ctx: CoordinatorContext, producerId: number, commit: boolean, inPartition: (groupId: string) => boolean): void {
   for (const { pending, superseded } of ctx.txnOffsets.take(producerId, inPartition)) {
     const { groupId, topic, partition, offset } = pending
-    if (!commit || superseded) continue
-    if (!ctx.groups.has(groupId)) ctx.groups.set(groupId, new ClassicGroup(groupId, ctx.now))
+    if (!commit || superseded || !ctx.groups.has(groupId)) continue
     ctx.offsets.replay(groupId, topic, partition, offset)
   }
 }
@@ -144,6 +146,8 @@ export function replayTxnRecord(ctx: CoordinatorContext, producerId: number, rec
   const decoded = decodeRecord(record)
   if (decoded.type !== 'offset') return decoded.type !== 'unknown'
   if (decoded.value) {
+    // As TxnOffsetCommit does, the record brings its group into being.
+    if (!ctx.groups.has(decoded.group)) ctx.groups.set(decoded.group, new ClassicGroup(decoded.group, ctx.now))
     ctx.txnOffsets.add(producerId, decoded.group, decoded.topic, decoded.partition, decoded.value)
     ctx.txnOffsets.written(producerId, decoded.group, decoded.topic, decoded.partition, decoded.value)
   }
