@@ -146,7 +146,8 @@ describe('TransactionCoordinator', () => {
     expect(await end(coordinator, producerId, 0, true)).toBe(ErrorCode.CONCURRENT_TRANSACTIONS)
     expect(await end(coordinator, producerId, 0, false)).toBe(ErrorCode.CONCURRENT_TRANSACTIONS)
     expect((await init(coordinator)).errorCode).toBe(ErrorCode.CONCURRENT_TRANSACTIONS)
-    expect(coordinator.verify('tx', Number(producerId), 0, 'orders', 1)).toBe(ErrorCode.CONCURRENT_TRANSACTIONS)
+    // Produce is told to retry: NOT_ENOUGH_REPLICAS, as Kafka maps the coordinator's CONCURRENT_TRANSACTIONS.
+    expect(coordinator.verify('tx', Number(producerId), 0, 'orders', 1)).toBe(ErrorCode.NOT_ENOUGH_REPLICAS)
 
     await f.release()
     expect(f.markers.map((m) => [m.topic, m.partition, m.marker])).toEqual([

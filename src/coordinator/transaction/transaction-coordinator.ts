@@ -191,11 +191,25 @@ export class TransactionCoordinator implements TransactionVerifier {
     return ErrorCode.UNKNOWN_SERVER_ERROR
   }
 
-  /** KIP-890 part 1 for Produce: is the partition in this producer's ongoing transaction? */
+  /**
+   * KIP-890 part 1 for Produce: is the partition in this producer's ongoing transaction? Answers
+   * as Kafka's ReplicaManager turns the coordinator's verdict into a produce error: a partition
+   * missing from the transaction is INVALID_TXN_STATE, and a coordinator that cannot say yet
+   * (loading, or the transaction ending) is NOT_ENOUGH_REPLICAS, which producers retry.
+   */
   verify(transactionalId: string, producerId: number, producerEpoch: number, topic: string, partition: number): number {
     const [code] = verifyPartitions(this.#ctx, { transactionalId, producerId: BigInt(producerId), producerEpoch, partitions: [[topic, partition]] })
-    // Produce reports a partition missing from the transaction as INVALID_TXN_STATE to producers that predate TRANSACTION_ABORTABLE.
-    return code === ErrorCode.TRANSACTION_ABORTABLE ? ErrorCode.INVALID_TXN_STATE : (code ?? ErrorCode.UNKNOWN_SERVER_ERROR)
+    switch (code) {
+      case ErrorCode.TRANSACTION_ABORTABLE:
+        return ErrorCode.INVALID_TXN_STATE
+      case ErrorCode.CONCURRENT_TRANSACTIONS:
+      case ErrorCode.COORDINATOR_LOAD_IN_PROGRESS:
+      case ErrorCode.COORDINATOR_NOT_AVAILABLE:
+      case ErrorCode.NOT_COORDINATOR:
+        return ErrorCode.NOT_ENOUGH_REPLICAS
+      default:
+        return code ?? ErrorCode.UNKNOWN_SERVER_ERROR
+    }
   }
 
   describe(transactionalId: string): DescribedTransaction {
