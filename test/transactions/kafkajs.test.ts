@@ -106,6 +106,37 @@ describe('kafkajs transactions', () => {
     await eventually(async () => expect(await storedLayout(broker, output, 0)).toEqual(['dropped@txn', 'ABORT', 'transformed@txn', 'COMMIT']))
   })
 
+  it('consume-transform-produce: a consumer group member processes each batch in a transaction with its offsets', async () => {
+    const input = uniqueName('ctp-in')
+    const output = uniqueName('ctp-out')
+    const groupId = uniqueName('ctp-group')
+    await broker.cluster.createTopic({ name: input, partitions: 1 })
+    await broker.cluster.createTopic({ name: output, partitions: 1 })
+    const source = kafka.producer()
+    await source.connect()
+    onTestFinished(() => source.disconnect())
+    await source.send({ topic: input, messages: ['a', 'b', 'c', 'd', 'e'].map((value) => ({ value })) })
+
+    const producer = await transactionalProducer(uniqueName('ctp-tx'))
+    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 })
+    await consumer.connect()
+    onTestFinished(() => consumer.disconnect())
+    await consumer.subscribe({ topic: input, fromBeginning: true })
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        const txn = await producer.transaction()
+        await txn.send({ topic: output, messages: batch.messages.map((m) => ({ value: m.value!.toString().toUpperCase() })) })
+        const next = (BigInt(batch.lastOffset()) + 1n).toString()
+        await txn.sendOffsets({ consumerGroupId: groupId, topics: [{ topic: input, partitions: [{ partition: batch.partition, offset: next }] }] })
+        await txn.commit()
+      },
+    })
+    await eventually(async () => expect(await admin.fetchOffsets({ groupId, topics: [input] })).toEqual([{ topic: input, partitions: [{ partition: 0, offset: '5', metadata: null }] }]))
+    const out = (await storedLayout(broker, output, 0)).filter((v) => v !== 'COMMIT')
+    expect(out).toEqual(['A@txn', 'B@txn', 'C@txn', 'D@txn', 'E@txn'])
+  })
+
   it('ListTransactions shows the transactional ids by state and producer', async () => {
     const transactionalId = uniqueName('listed')
     const producer = await transactionalProducer(transactionalId)
