@@ -70,6 +70,12 @@ describe('transaction APIs over the wire', () => {
     expect((await init('', 1000)).errorCode).toBe(ErrorCode.INVALID_REQUEST)
     expect((await init(uniqueName('t'), 60_001)).errorCode).toBe(ErrorCode.INVALID_TRANSACTION_TIMEOUT)
     expect((await init(uniqueName('t'), -5)).errorCode).toBe(ErrorCode.INVALID_TRANSACTION_TIMEOUT)
+    // KIP-360 with a producer id that is not this transactional id's: fenced, named for the version.
+    const id = uniqueName('t')
+    const { producerId } = await initTxn(id)
+    const stale = (version: number) => call(InitProducerId, version, { transactionalId: id, transactionTimeoutMs: 1000, producerId: producerId + 100n, producerEpoch: 0 })
+    expect(await stale(3)).toMatchObject({ errorCode: ErrorCode.INVALID_PRODUCER_EPOCH, producerId: -1n, producerEpoch: -1 })
+    expect((await stale(4)).errorCode).toBe(ErrorCode.PRODUCER_FENCED)
   })
 
   it('AddPartitionsToTxn with an unknown topic adds nothing: UNKNOWN_TOPIC_OR_PARTITION and OPERATION_NOT_ATTEMPTED', async () => {
