@@ -77,6 +77,8 @@ export class GroupCoordinator {
   readonly #topics: TopicLookup
   /** Partitions this coordinator serves: being replayed, or loaded. */
   readonly #partitions = new Map<number, 'loading' | 'loaded'>()
+  /** Markers written while their partition was being replayed, applied once it is loaded. */
+  readonly #markersWhileLoading = new Map<number, { producerId: number; commit: boolean }[]>()
   readonly #stopExpiration: () => void
   readonly #activate: () => Promise<void>
   #activation: Promise<void> | undefined
@@ -152,6 +154,9 @@ export class GroupCoordinator {
       throw err
     }
     this.#partitions.set(partition, 'loaded')
+    // The replay may have ended before these landed; one it did see has nothing left to settle.
+    for (const m of this.#markersWhileLoading.get(partition) ?? []) settleTxnOffsets(this.#ctx, m.producerId, m.commit, here)
+    this.#markersWhileLoading.delete(partition)
     const groups = this.#groupsOf(partition)
     this.#ctx.log.info({ partition, groups: groups.length, skippedRecords: skipped }, 'loaded group metadata')
     activateLoadedGroups(this.#ctx, groups)
@@ -215,7 +220,14 @@ export class GroupCoordinator {
    * coordinator): the producer's pending offsets of the groups there are applied or dropped.
    */
   onTransactionMarker(topic: string, partition: number, producerId: number, commit: boolean): void {
-    if (topic !== OFFSETS_TOPIC || this.#partitions.get(partition) !== 'loaded') return
+    if (topic !== OFFSETS_TOPIC) return
+    const state = this.#partitions.get(partition)
+    if (state === 'loading') {
+      const deferred = this.#markersWhileLoading.get(partition) ?? []
+      deferred.push({ producerId, commit })
+      this.#markersWhileLoading.set(partition, deferred)
+    }
+    if (state !== 'loaded') return
     settleTxnOffsets(this.#ctx, producerId, commit, (groupId) => this.partitionFor(groupId) === partition)
   }
 
@@ -296,6 +308,7 @@ export class GroupCoordinator {
       if (this.partitionFor(groupId) === partition) this.#ctx.offsets.removeGroup(groupId)
     }
     this.#ctx.txnOffsets.forget((groupId) => this.partitionFor(groupId) === partition)
+    this.#markersWhileLoading.delete(partition)
     this.#partitions.delete(partition)
   }
 }

@@ -62,6 +62,23 @@ describe('transactional offset commits', () => {
     expect(fetched(first, c, true)).toMatchObject({ errorCode: 0, committedOffset: 5n })
   })
 
+  it('are settled by a marker that lands while their partition is replayed, after the replay read its end', async () => {
+    const { coordinator } = await groupFixture({ load: false })
+    const partition = coordinator.partitionFor('g')
+    let finish: () => void = () => {}
+    const gate = new Promise<void>((resolve) => (finish = resolve))
+    const record = offsetCommitRecord('g', 'orders', 0, { offset: 8n, leaderEpoch: -1, metadata: '', commitTimestamp: 1, expireTimestamp: null })
+    const loading = coordinator.loadPartition(partition, (async function* () {
+      yield { kind: 'record' as const, ...record, producerId: 4 }
+      await gate
+    })())
+    await new Promise((resolve) => setImmediate(resolve))
+    coordinator.onTransactionMarker(OFFSETS_TOPIC, partition, 4, true)
+    finish()
+    await loading
+    expect(fetched(coordinator, 'g', true)).toMatchObject({ errorCode: 0, committedOffset: 8n })
+  })
+
   it('are refused for unknown partitions, an empty group id and a member that is not in the group', async () => {
     const { coordinator, groupLog } = await groupFixture()
     const code = async (req: TxnOffsetCommitRequest) => (await coordinator.commitTxnOffsets(req)).topics[0]!.partitions[0]!.errorCode
