@@ -2,10 +2,11 @@
  * Offset index (`.index`): sparse, sorted entries of 8 bytes:
  *   int32 offset relative to the segment's base offset, int32 byte position in the `.log` file.
  * An entry (o, p) says that the batch at position p starts at or before offset o, so a lookup
- * scans forward from the last entry with an offset <= the target. Held in memory (no mmap in
- * Node): the file is read whole when a segment's index is first needed and written whole when
- * the segment is flushed or closed.
+ * scans forward from the last entry with an offset <= the target. Held in memory (index-entries.ts):
+ * the file is read whole when a segment's index is first needed and written whole when the
+ * segment is flushed or closed.
  */
+import { IndexEntries } from './index-entries.js'
 
 export const OFFSET_ENTRY_SIZE = 8
 
@@ -17,50 +18,39 @@ export interface OffsetPosition {
 export class OffsetIndex {
   readonly baseOffset: number
   readonly maxEntries: number
-  #buf: Buffer
-  #entries = 0
+  readonly #store: IndexEntries
 
   constructor(baseOffset: number, maxIndexBytes: number, initial?: Buffer) {
     this.baseOffset = baseOffset
     this.maxEntries = Math.max(1, Math.floor(maxIndexBytes / OFFSET_ENTRY_SIZE))
-    const n = initial ? Math.floor(initial.length / OFFSET_ENTRY_SIZE) : 0
-    this.#buf = Buffer.alloc(Math.max(64, n) * OFFSET_ENTRY_SIZE)
-    if (initial) initial.copy(this.#buf, 0, 0, n * OFFSET_ENTRY_SIZE)
-    this.#entries = n
+    this.#store = new IndexEntries(OFFSET_ENTRY_SIZE, this.maxEntries, initial)
   }
 
   get entries(): number {
-    return this.#entries
+    return this.#store.count
   }
   get isFull(): boolean {
-    return this.#entries >= this.maxEntries
+    return this.#store.count >= this.maxEntries
   }
-  /** Bytes of memory held. */
   get memoryBytes(): number {
-    return this.#buf.length
+    return this.#store.memoryBytes
   }
 
   offsetAt(i: number): number {
-    return this.baseOffset + this.#buf.readInt32BE(i * OFFSET_ENTRY_SIZE)
+    return this.baseOffset + this.#store.buf.readInt32BE(i * OFFSET_ENTRY_SIZE)
   }
   positionAt(i: number): number {
-    return this.#buf.readInt32BE(i * OFFSET_ENTRY_SIZE + 4)
+    return this.#store.buf.readInt32BE(i * OFFSET_ENTRY_SIZE + 4)
   }
 
   /** Adds an entry; a full index ignores it (the index is sparse, so that is safe). */
   append(offset: number, position: number): void {
     if (this.isFull) return
-    if (this.#entries > 0 && offset <= this.offsetAt(this.#entries - 1))
-      throw new RangeError(`index entry ${offset} is not above the last, ${this.offsetAt(this.#entries - 1)}`)
-    const at = this.#entries * OFFSET_ENTRY_SIZE
-    if (at + OFFSET_ENTRY_SIZE > this.#buf.length) {
-      const grown = Buffer.alloc(Math.min(this.#buf.length * 2, this.maxEntries * OFFSET_ENTRY_SIZE))
-      this.#buf.copy(grown)
-      this.#buf = grown
-    }
-    this.#buf.writeInt32BE(offset - this.baseOffset, at)
-    this.#buf.writeInt32BE(position, at + 4)
-    this.#entries++
+    const n = this.#store.count
+    if (n > 0 && offset <= this.offsetAt(n - 1)) throw new RangeError(`index entry ${offset} is not above the last, ${this.offsetAt(n - 1)}`)
+    const at = this.#store.add()
+    this.#store.buf.writeInt32BE(offset - this.baseOffset, at)
+    this.#store.buf.writeInt32BE(position, at + 4)
   }
 
   /** The last entry with offset <= target, or (baseOffset, 0) when there is none. */
@@ -71,7 +61,7 @@ export class OffsetIndex {
 
   #floor(target: number): number {
     let lo = 0
-    let hi = this.#entries - 1
+    let hi = this.#store.count - 1
     let found = -1
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1
@@ -85,16 +75,16 @@ export class OffsetIndex {
 
   /** Drops entries for offsets >= `offset` (after a log truncation). */
   truncateFrom(offset: number): void {
-    this.#entries = this.#floor(offset - 1) + 1
+    this.#store.truncate(this.#floor(offset - 1) + 1)
   }
 
   clear(): void {
-    this.#entries = 0
+    this.#store.truncate(0)
   }
 
   /** The file image: exactly the valid entries. */
   toBuffer(): Buffer {
-    return this.#buf.subarray(0, this.#entries * OFFSET_ENTRY_SIZE)
+    return this.#store.toBuffer()
   }
 
   /**
@@ -104,7 +94,7 @@ export class OffsetIndex {
   problem(logSize: number, endOffset: number): string | null {
     let prevOffset = this.baseOffset - 1
     let prevPosition = -1
-    for (let i = 0; i < this.#entries; i++) {
+    for (let i = 0; i < this.#store.count; i++) {
       const o = this.offsetAt(i)
       const p = this.positionAt(i)
       if (o <= prevOffset) return `entry ${i}: offset ${o} does not increase`
