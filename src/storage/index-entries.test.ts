@@ -4,7 +4,10 @@ import { IndexEntries } from './index-entries.js'
 describe('IndexEntries', () => {
   it('grows by doubling up to its capacity and keeps earlier entries', () => {
     const e = new IndexEntries(8, 100)
-    for (let i = 0; i < 100; i++) e.buf.writeInt32BE(i, e.add())
+    for (let i = 0; i < 100; i++) {
+      const at = e.add()
+      e.buf.writeInt32BE(i, at)
+    }
     expect(e.count).toBe(100)
     expect(e.memoryBytes).toBe(800)
     expect(Array.from({ length: 100 }, (_, i) => e.buf.readInt32BE(i * 8))).toEqual(Array.from({ length: 100 }, (_, i) => i))
