@@ -23,7 +23,7 @@ import { encodeAbortedTxn } from '../transaction-index.js'
 export const CLEANED_SUFFIX = '.cleaned'
 export const SWAP_SUFFIX = '.swap'
 
-/** Buffered output is written once it reaches this much. */
+/** Output is gathered in a buffer of this size and written when it fills. */
 const WRITE_BYTES = 1 << 20
 
 export interface CleanedSegment {
@@ -58,8 +58,9 @@ export class CleanedSegmentWriter {
   readonly #fh: FileHandle
   readonly #indexes: Indexes
   readonly #indexIntervalBytes: number
-  #pending: Buffer[] = []
-  #pendingBytes = 0
+  /** Batches gathered for the next write. */
+  readonly #out = Buffer.allocUnsafe(WRITE_BYTES)
+  #outBytes = 0
   #size = 0
   #written = 0
   #bytesSinceLastIndexEntry = 0
@@ -85,7 +86,7 @@ export class CleanedSegmentWriter {
     return this.#size
   }
 
-  /** Appends one whole batch. */
+  /** Appends one whole batch; it may view a buffer its reader reuses, so it is copied before this resolves. */
   async append(batch: Buffer): Promise<void> {
     const h = this.#view.moveTo(batch, 0)
     if (h.maxTimestamp > this.#maxTimestamp) {
@@ -99,21 +100,25 @@ export class CleanedSegmentWriter {
     }
     this.#bytesSinceLastIndexEntry += batch.length
     this.#size += batch.length
-    this.#pending.push(batch)
-    this.#pendingBytes += batch.length
-    if (this.#pendingBytes >= WRITE_BYTES) await this.#write()
+    if (batch.length > WRITE_BYTES - this.#outBytes) {
+      await this.#write()
+      // A batch larger than the buffer goes out on its own, before any other could be copied in.
+      if (batch.length > WRITE_BYTES) return this.#writeAll(batch)
+    }
+    this.#outBytes += batch.copy(this.#out, this.#outBytes)
   }
 
   async #write(): Promise<void> {
-    const bufs = this.#pending
-    this.#pending = []
-    this.#pendingBytes = 0
-    while (bufs.length > 0) {
-      const { bytesWritten } = await this.#fh.writev(bufs, this.#written)
+    const n = this.#outBytes
+    this.#outBytes = 0
+    await this.#writeAll(this.#out.subarray(0, n))
+  }
+
+  async #writeAll(data: Buffer): Promise<void> {
+    for (let done = 0; done < data.length; ) {
+      const { bytesWritten } = await this.#fh.write(data, done, data.length - done, this.#written)
       this.#written += bytesWritten
-      let n = bytesWritten
-      while (bufs.length > 0 && n >= bufs[0]!.length) n -= bufs.shift()!.length
-      if (n > 0) bufs[0] = bufs[0]!.subarray(n)
+      done += bytesWritten
     }
   }
 

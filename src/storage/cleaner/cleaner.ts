@@ -6,7 +6,6 @@
  * tombstones and markers, and swap the cleaned segments in. Offsets never change; the next
  * clean starts where this one's map ended (the returned end offset, checkpointed).
  */
-import { BatchHeader } from '../../protocol/records/batch-header.js'
 import type { PartitionLog } from '../partition-log.js'
 import type { LogSegment } from '../log-segment.js'
 import { filterBatch, newStats, type CleanerStats, type FilterContext } from './batch-filter.js'
@@ -15,19 +14,23 @@ import { segmentsIn } from './cleaner-manager.js'
 import type { OffsetMap } from './offset-map.js'
 import { forEachRecord } from './raw-records.js'
 import { groupSegmentsBySize } from './segment-groups.js'
-import { controlTypeOf, recordsOf, segmentChunks } from './segment-batches.js'
-import { CleanedTransactionMetadata, scanAbortedTransactions, type AbortedTxn, type ProducerLastRecord } from './transactions.js'
+import { controlTypeOf, recordsOf, segmentBatches } from './segment-batches.js'
+import { CleanedTransactionMetadata, scanLog, type AbortedTxn, type ProducerLastRecord } from './transactions.js'
 
 /** Thrown out of a clean that was asked to stop (shutdown, the log deleted): its files are removed. */
 export class CleaningAbortedError extends Error {}
 
 export interface CleanOptions {
-  map: OffsetMap
+  /** An empty key map for at most `keys` keys (it may be smaller: the clean is then partial). */
+  map: (keys: number) => Promise<OffsetMap>
   /** log.cleaner.io.buffer.load.factor: the share of the map's slots a clean fills. */
   loadFactor: number
   now: number
-  /** Throws CleaningAbortedError when the clean must stop; called between chunks. */
-  checkDone: () => void
+  /**
+   * Called for every batch: yields to the event loop once the clean has held it for a while,
+   * and throws CleaningAbortedError when the clean must stop.
+   */
+  pace: () => Promise<void> | void
 }
 
 export interface CleanResult {
@@ -43,17 +46,19 @@ export interface CleanResult {
 export async function cleanLog(log: PartitionLog, firstDirtyOffset: number, firstUncleanableOffset: number, opts: CleanOptions): Promise<CleanResult> {
   const segments = log.segments
   const indexed = new Map((await log.collectAbortedTransactions(0, log.logEndOffset)).map((t) => [`${t.producerId}:${t.lastOffset}`, t.lastStableOffset]))
-  const aborted = await scanAbortedTransactions(segments, log.logEndOffset, indexed, log.logStartOffset)
-  const mappedBytes = await buildOffsetMap(segmentsIn(segments, firstDirtyOffset, firstUncleanableOffset), firstDirtyOffset, firstUncleanableOffset, aborted, opts)
+  const scan = await scanLog(segments, { to: log.logEndOffset, dirtyFrom: firstDirtyOffset, dirtyTo: firstUncleanableOffset, indexed, logStartOffset: log.logStartOffset, pace: opts.pace })
+  const aborted = scan.aborted
+  const map = await opts.map(scan.dirtyRecords)
+  const mappedBytes = await buildOffsetMap(map, segmentsIn(segments, firstDirtyOffset, firstUncleanableOffset), firstDirtyOffset, firstUncleanableOffset, aborted, opts)
   const stats = newStats()
-  const endOffset = opts.map.latestOffset + 1
+  const endOffset = map.latestOffset + 1
   if (endOffset <= firstDirtyOffset) return { endOffset: firstDirtyOffset, stats, mappedBytes, segmentsBefore: 0, segmentsAfter: 0 }
 
   const config = log.config
   const toClean = segmentsIn(segments, 0, endOffset).filter((s) => s !== segments.at(-1))
   const groups = await groupSegmentsBySize(toClean, config.segmentBytes, config.segmentIndexBytes, firstUncleanableOffset)
   const ctx: FilterContext = {
-    map: opts.map,
+    map,
     txns: new CleanedTransactionMetadata(aborted),
     lastRecords: lastRecordsOfActiveProducers(log),
     now: opts.now,
@@ -72,36 +77,30 @@ function lastRecordsOfActiveProducers(log: PartitionLog): Map<number, ProducerLa
 }
 
 /** Kafka's buildOffsetMap: the dirty range's keys; stops early (a partial clean) when the map is full. */
-async function buildOffsetMap(dirty: readonly LogSegment[], start: number, end: number, aborted: readonly AbortedTxn[], opts: CleanOptions): Promise<number> {
-  const map = opts.map
-  map.clear()
+async function buildOffsetMap(map: OffsetMap, dirty: readonly LogSegment[], start: number, end: number, aborted: readonly AbortedTxn[], opts: CleanOptions): Promise<number> {
   const txns = new CleanedTransactionMetadata(aborted)
   const maxDesired = Math.floor(map.slots * opts.loadFactor)
-  const h = BatchHeader.view(Buffer.alloc(0))
   let bytes = 0
   for (const seg of dirty) {
-    for await (const chunk of segmentChunks(seg, start, end)) {
-      opts.checkDone()
-      for (let pos = 0; pos < chunk.length; pos += h.sizeInBytes) {
-        h.moveTo(chunk, pos)
-        if (h.isControl) txns.onControlBatchRead(h, await controlTypeOf(h))
-        else if (!txns.onBatchRead(h)) {
-          const records = await recordsOf(h)
-          let full = false
-          forEachRecord(records, h.recordCount, h.baseOffset, h.baseTimestamp, (r) => {
-            if (r.keyLength < 0 || r.offset < start) return
-            if (map.size >= maxDesired) {
-              full = true
-              return false
-            }
-            map.put(records, r.keyStart, r.keyStart + r.keyLength, r.offset)
-            return true
-          })
-          if (full) return bytes
-        }
-        if (h.lastOffset >= start) map.updateLatestOffset(h.lastOffset)
+    for await (const h of segmentBatches(seg, start, end)) {
+      await opts.pace()
+      if (h.isControl) txns.onControlBatchRead(h, await controlTypeOf(h))
+      else if (!txns.onBatchRead(h)) {
+        const records = await recordsOf(h)
+        let full = false
+        forEachRecord(records, h.recordCount, h.baseOffset, h.baseTimestamp, (r) => {
+          if (r.keyLength < 0 || r.offset < start) return true
+          if (map.size >= maxDesired) {
+            full = true
+            return false
+          }
+          map.put(records, r.keyStart, r.keyStart + r.keyLength, r.offset)
+          return true
+        })
+        if (full) return bytes
       }
-      bytes += chunk.length
+      if (h.lastOffset >= start) map.updateLatestOffset(h.lastOffset)
+      bytes += h.sizeInBytes
     }
   }
   return bytes
@@ -111,19 +110,15 @@ async function buildOffsetMap(dirty: readonly LogSegment[], start: number, end: 
 async function cleanSegments(log: PartitionLog, group: readonly LogSegment[], ctx: FilterContext, opts: CleanOptions): Promise<void> {
   const writer = await CleanedSegmentWriter.create(log.dir, group[0]!.baseOffset, log.config)
   try {
-    const h = BatchHeader.view(Buffer.alloc(0))
     for (const seg of group) {
-      for await (const chunk of segmentChunks(seg, seg.baseOffset, Number.MAX_SAFE_INTEGER)) {
-        opts.checkDone()
-        for (let pos = 0; pos < chunk.length; pos += h.sizeInBytes) {
-          h.moveTo(chunk, pos)
-          const out = await filterBatch(h, ctx)
-          if (out !== null) await writer.append(out)
-        }
+      for await (const h of segmentBatches(seg, seg.baseOffset, Number.MAX_SAFE_INTEGER)) {
+        await opts.pace()
+        const out = await filterBatch(h, ctx)
+        if (out !== null) await writer.append(out)
       }
     }
     const cleaned = await writer.finish(ctx.txns.takeRetainedAborted())
-    opts.checkDone()
+    await opts.pace()
     if (!(await log.replaceSegments(group, cleaned))) throw new CleaningAbortedError(`${log.topic}-${log.partition}: segments changed during the clean`)
   } catch (err) {
     await writer.abort()

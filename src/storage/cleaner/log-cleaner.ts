@@ -18,8 +18,8 @@ import { OffsetMap } from './offset-map.js'
 
 export const CLEANER_OFFSET_CHECKPOINT = 'cleaner-offset-checkpoint'
 
-/** The smallest v2 record: length, attributes, deltas, key and value lengths, header count. */
-const MIN_RECORD_BYTES = 7
+/** How long a clean may hold the event loop before it lets other work run. */
+const SLICE_MS = 1
 
 export interface LogCleanerConfig {
   /** log.cleaner.enable */
@@ -122,15 +122,19 @@ export class LogCleaner {
 
   /**
    * The key map, within log.cleaner.dedupe.buffer.size / threads as Kafka's. Kafka allocates it
-   * whole at start; Brook sizes it to what the dirty bytes could hold (a record takes at least
-   * 7 bytes) and grows it when a larger clean comes, so a broker with small compacted logs does
-   * not hold 128 MiB for them.
+   * whole at start; Brook sizes it to the records of the dirty range (the most keys it can
+   * hold) and grows it when a larger clean comes, so a broker with small compacted logs does
+   * not hold 128 MiB for them. Emptied in slices, with `pace` between.
    */
-  #offsetMap(dirtyBytes: number): OffsetMap {
+  async #offsetMap(keys: number, pace: () => Promise<void>): Promise<OffsetMap> {
     const c = this.#opts.config
     const limit = Math.min(Math.floor(c.dedupeBufferSize / Math.max(1, c.threads)), 2 ** 31 - 1)
-    const wanted = Math.min(limit, OffsetMap.bytesFor(Math.ceil(dirtyBytes / MIN_RECORD_BYTES / c.ioBufferLoadFactor) + 1))
-    if (this.#map === null || this.#map.memoryBytes < wanted) this.#map = new OffsetMap(wanted)
+    const wanted = Math.min(limit, OffsetMap.bytesFor(Math.ceil(keys / c.ioBufferLoadFactor) + 1))
+    if (this.#map === null || this.#map.memoryBytes < wanted) {
+      this.#map = null
+      this.#map = new OffsetMap(wanted)
+    }
+    await this.#map.clear(pace)
     return this.#map
   }
 
@@ -149,13 +153,18 @@ export class LogCleaner {
     const { log } = ltc
     const started = Date.now()
     const current = { log, done: Promise.resolve() as Promise<unknown>, abort: false }
+    let sliceStart = performance.now()
+    const pace = async (): Promise<void> => {
+      if (current.abort || this.#closed) throw new CleaningAbortedError(`cleaning of ${log.topic}-${log.partition} aborted`)
+      if (performance.now() - sliceStart < SLICE_MS) return
+      await new Promise<void>((resolve) => setImmediate(resolve))
+      sliceStart = performance.now()
+    }
     const run = cleanLog(log, ltc.firstDirtyOffset, ltc.firstUncleanableOffset, {
-      map: this.#offsetMap(ltc.cleanableBytes),
+      map: (keys) => this.#offsetMap(keys, pace),
       loadFactor: this.#opts.config.ioBufferLoadFactor,
       now,
-      checkDone: () => {
-        if (current.abort || this.#closed) throw new CleaningAbortedError(`cleaning of ${log.topic}-${log.partition} aborted`)
-      },
+      pace,
     })
     current.done = run.catch(() => {})
     this.#current = current

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { OffsetMap, murmur128 } from './offset-map.js'
 
 describe('OffsetMap', () => {
-  it('keeps the latest offset per key in its fixed memory, like a Map', () => {
+  it('keeps the latest offset per key in its fixed memory, like a Map', async () => {
     const map = new OffsetMap(24 * 50_000)
+    await map.clear()
     const oracle = new Map<string, number>()
     for (let offset = 0; offset < 40_000; offset++) {
       const key = Buffer.from(`key-${(offset * 7919) % 20_000}`)
@@ -15,13 +16,14 @@ describe('OffsetMap', () => {
     const wrong = [...oracle].filter(([k, offset]) => map.get(Buffer.from(k), 0, k.length) !== offset)
     expect(wrong).toEqual([])
     expect(map.get(Buffer.from('absent'), 0, 6)).toBe(-1)
-    map.clear()
+    await map.clear()
     expect(map.size).toBe(0)
     expect(map.get(Buffer.from('key-1'), 0, 5)).toBe(-1)
   })
 
-  it('reads a key from within a larger buffer, and refuses a put when full', () => {
+  it('reads a key from within a larger buffer, and refuses a put when full', async () => {
     const map = new OffsetMap(24 * 2)
+    await map.clear()
     const buf = Buffer.from('xxabcyy')
     map.put(buf, 2, 5, 9)
     expect(map.get(Buffer.from('abc'), 0, 3)).toBe(9)

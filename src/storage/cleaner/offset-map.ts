@@ -10,6 +10,8 @@
  */
 
 const HASH_BYTES = 16
+/** About a millisecond of zeroing. */
+const CLEAR_SLICE_BYTES = 4 * 1024 * 1024
 const SLOT_BYTES = HASH_BYTES + 8
 
 export class OffsetMap {
@@ -20,11 +22,13 @@ export class OffsetMap {
   #latestOffset = -1
   readonly #h = new Int32Array(4)
 
-  /** A map in `memoryBytes` of memory (Kafka: dedupe buffer size / cleaner threads). */
+  /** A map in `memoryBytes` of memory (Kafka: dedupe buffer size / cleaner threads); clear it before use. */
   constructor(memoryBytes: number) {
     this.slots = Math.max(1, Math.floor(memoryBytes / SLOT_BYTES))
-    this.#table = Buffer.alloc(this.slots * SLOT_BYTES)
+    // Zeroed by clear(), in slices, so a large map never holds the event loop for long.
+    this.#table = Buffer.allocUnsafeSlow(this.slots * SLOT_BYTES)
     this.#words = new Int32Array(this.#table.buffer, this.#table.byteOffset, this.#table.length / 4)
+    this.#size = this.slots
   }
 
   /** The memory a map of `slots` slots takes. */
@@ -47,8 +51,14 @@ export class OffsetMap {
     this.#latestOffset = offset
   }
 
-  clear(): void {
-    if (this.#size > 0) this.#table.fill(0)
+  /** Empties the map, zeroing it a slice at a time with `pace` (which may yield) between slices. */
+  async clear(pace: () => Promise<void> | void = () => {}): Promise<void> {
+    if (this.#size > 0) {
+      for (let at = 0; at < this.#table.length; at += CLEAR_SLICE_BYTES) {
+        this.#table.fill(0, at, Math.min(this.#table.length, at + CLEAR_SLICE_BYTES))
+        await pace()
+      }
+    }
     this.#size = 0
     this.#latestOffset = -1
   }

@@ -1,39 +1,39 @@
 /**
- * Reads a segment's batches in chunks for the cleaner, through the segment's own read path
- * (index lookup, whole batches), so a clean sees exactly what a fetch would.
+ * Reads a closed segment's batches for the cleaner: sequentially from the batch holding `from`
+ * (found through the segment's offset index), through one reused buffer, so a clean of any size
+ * allocates next to nothing per batch and leaves the garbage collector, and so the event loop,
+ * alone. A segment retired under a clean (retention) fails the read, which aborts the clean.
  */
-import { BatchHeader } from '../../protocol/records/batch-header.js'
+import { open } from 'node:fs/promises'
+import type { BatchHeader } from '../../protocol/records/batch-header.js'
 import { decompress } from '../../protocol/records/compression/index.js'
+import { BatchCursor } from '../batch-cursor.js'
+import { LOG_SUFFIX } from '../file-names.js'
 import type { LogSegment } from '../log-segment.js'
 import { forEachRecord } from './raw-records.js'
 
-/** 256 KiB: each chunk is processed synchronously, so this bounds how long the event loop is held. */
-export const READ_CHUNK_BYTES = 256 * 1024
+/** One read a chunk; each batch is handed over before the next read replaces the buffer. */
+export const READ_CHUNK_BYTES = 1024 * 1024
 
 /**
- * Yields chunks of whole batches of `segment` from `from` up to (not including) `to`; the
- * first chunk may start with a batch holding offsets below `from`.
+ * The batches of `segment` from the one holding `from` (or the first after it) to the first
+ * starting at or after `to`. Each header views the reader's buffer: valid until the next one.
  */
-export async function* segmentChunks(segment: LogSegment, from: number, to: number, chunkBytes = READ_CHUNK_BYTES): AsyncGenerator<Buffer> {
-  let offset = Math.max(from, segment.baseOffset)
-  const view = BatchHeader.view(Buffer.alloc(0))
-  while (offset < to) {
-    const range = await segment.read(offset, chunkBytes, true)
-    if (range === null || range.records.length === 0) return
-    const buf = range.records
-    let end = 0
-    let next = offset
-    for (let pos = 0; pos < buf.length; ) {
-      view.moveTo(buf, pos)
-      if (view.baseOffset >= to) break
-      pos += view.sizeInBytes
-      end = pos
-      next = view.nextOffset
+export async function* segmentBatches(segment: LogSegment, from: number, to: number): AsyncGenerator<BatchHeader> {
+  const start = from <= segment.baseOffset ? 0 : (await segment.locate(from))?.position
+  if (start === undefined) return
+  const fh = await open(segment.path(LOG_SUFFIX), 'r')
+  try {
+    const cursor = new BatchCursor(fh.fd, start, segment.size, READ_CHUNK_BYTES)
+    for (;;) {
+      const step = await cursor.next(true)
+      if (step.kind === 'end') return
+      if (step.kind === 'invalid') throw new Error(`${segment.path(LOG_SUFFIX)} at ${step.position}: ${step.reason}`)
+      if (step.header.baseOffset >= to) return
+      yield step.header
     }
-    if (end === 0) return
-    yield end === buf.length ? buf : buf.subarray(0, end)
-    if (next <= offset) return
-    offset = next
+  } finally {
+    await fh.close()
   }
 }
 

@@ -13,11 +13,11 @@
  * log: which transactional batches belong to aborted transactions (removed), and when a
  * marker's transaction has no data left (the marker may go once its delete horizon passes).
  */
-import { BatchHeader } from '../../protocol/records/batch-header.js'
+import type { BatchHeader } from '../../protocol/records/batch-header.js'
 import { ControlRecordType } from '../../protocol/records/control-record.js'
 import type { LogSegment } from '../log-segment.js'
 import type { AbortedTxn } from '../producer-state/producer-state-manager.js'
-import { controlTypeOf, segmentChunks } from './segment-batches.js'
+import { controlTypeOf, segmentBatches } from './segment-batches.js'
 
 export type { AbortedTxn }
 
@@ -27,39 +27,49 @@ export interface ProducerLastRecord {
   readonly producerEpoch: number
 }
 
-/**
- * The aborted transactions of `segments` below `to`, sorted by first offset. `indexed` gives the
- * last stable offset recorded for (producer id, marker offset) in the .txnindex files.
- */
-export async function scanAbortedTransactions(
-  segments: readonly LogSegment[],
-  to: number,
-  indexed: ReadonlyMap<string, number>,
-  logStartOffset: number,
-): Promise<AbortedTxn[]> {
+export interface LogScan {
+  /** Sorted by first offset. */
+  aborted: AbortedTxn[]
+  /** Records in batches starting in the dirty range: at most this many keys to map. */
+  dirtyRecords: number
+}
+
+export interface ScanOptions {
+  /** Scan below this offset. */
+  to: number
+  dirtyFrom: number
+  dirtyTo: number
+  /** The last stable offset each (producer id, marker offset) has in the .txnindex files. */
+  indexed: ReadonlyMap<string, number>
+  logStartOffset: number
+  /** Called for every batch: may yield or throw to stop. */
+  pace: () => Promise<void> | void
+}
+
+/** One pass over the headers of `segments` (and the keys of control records). */
+export async function scanLog(segments: readonly LogSegment[], o: ScanOptions): Promise<LogScan> {
   const aborted: AbortedTxn[] = []
+  let dirtyRecords = 0
   const openTxnFirstOffset = new Map<number, number>()
-  const h = BatchHeader.view(Buffer.alloc(0))
   for (const seg of segments) {
-    for await (const chunk of segmentChunks(seg, seg.baseOffset, to)) {
-      for (let pos = 0; pos < chunk.length; pos += h.sizeInBytes) {
-        h.moveTo(chunk, pos)
-        if (!h.isTransactional) continue
-        const pid = h.producerId
-        if (!h.isControl) {
-          if (!openTxnFirstOffset.has(pid)) openTxnFirstOffset.set(pid, h.baseOffset)
-          continue
-        }
-        const type = await controlTypeOf(h)
-        if (type === ControlRecordType.Abort) {
-          const lastOffset = h.lastOffset
-          aborted.push({ producerId: pid, firstOffset: openTxnFirstOffset.get(pid) ?? h.baseOffset, lastOffset, lastStableOffset: indexed.get(`${pid}:${lastOffset}`) ?? logStartOffset })
-        }
-        if (type === ControlRecordType.Abort || type === ControlRecordType.Commit) openTxnFirstOffset.delete(pid)
+    for await (const h of segmentBatches(seg, seg.baseOffset, o.to)) {
+      await o.pace()
+      if (h.baseOffset >= o.dirtyFrom && h.baseOffset < o.dirtyTo) dirtyRecords += h.recordCount
+      if (!h.isTransactional) continue
+      const pid = h.producerId
+      if (!h.isControl) {
+        if (!openTxnFirstOffset.has(pid)) openTxnFirstOffset.set(pid, h.baseOffset)
+        continue
       }
+      const type = await controlTypeOf(h)
+      if (type === ControlRecordType.Abort) {
+        const lastOffset = h.lastOffset
+        aborted.push({ producerId: pid, firstOffset: openTxnFirstOffset.get(pid) ?? h.baseOffset, lastOffset, lastStableOffset: o.indexed.get(`${pid}:${lastOffset}`) ?? o.logStartOffset })
+      }
+      if (type === ControlRecordType.Abort || type === ControlRecordType.Commit) openTxnFirstOffset.delete(pid)
     }
   }
-  return aborted.sort((a, b) => a.firstOffset - b.firstOffset)
+  return { aborted: aborted.sort((a, b) => a.firstOffset - b.firstOffset), dirtyRecords }
 }
 
 /** Kafka's CleanedTransactionMetadata, for one pass over the log in offset order. */
