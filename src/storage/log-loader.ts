@@ -26,6 +26,8 @@ export interface LoadOptions {
   logStartOffset: number | undefined
   /** The log dir held Kafka's clean-shutdown marker. */
   cleanShutdown: boolean
+  /** The log has an entry in cleaner-offset-checkpoint: it has been compacted, so it may have holes. */
+  compacted?: boolean
 }
 
 export interface CreateOptions {
@@ -93,6 +95,7 @@ export async function loadLogDir(opts: LoadOptions): Promise<LoadedLog> {
   const sizes = await Promise.all(bases.map(async (b) => (await stat(join(dir, `${String(b).padStart(20, '0')}${LOG_SUFFIX}`))).size))
   let segments = bases.map((b, i) => LogSegment.open(ctx, dir, b, config, sizes[i]!))
   segments.forEach((s, i) => i + 1 < segments.length && s.setEndOffset(bases[i + 1]!))
+  if (opts.compacted) for (const s of segments) s.allowHoles()
 
   let logEndOffset: number
   let recoveryPoint: number

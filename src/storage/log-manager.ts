@@ -178,9 +178,10 @@ export class LogManager {
     const marker = join(d.path, CLEAN_SHUTDOWN_FILE)
     const entries = await readdir(d.path, { withFileTypes: true })
     const clean = entries.some((e) => e.name === CLEAN_SHUTDOWN_FILE)
-    const [recoveryPoints, startOffsets] = await Promise.all([
+    const [recoveryPoints, startOffsets, cleanerOffsets] = await Promise.all([
       this.#readCheckpointLeniently(join(d.path, RECOVERY_POINT_CHECKPOINT)),
       this.#readCheckpointLeniently(join(d.path, LOG_START_OFFSET_CHECKPOINT)),
+      this.#readCheckpointLeniently(join(d.path, CLEANER_OFFSET_CHECKPOINT)),
     ])
     const started = Date.now()
     const todo: Array<{ name: string; topic: string; partition: number }> = []
@@ -204,6 +205,7 @@ export class LogManager {
           recoveryPoint: recoveryPoints.get(job.name),
           logStartOffset: startOffsets.get(job.name),
           cleanShutdown: clean,
+          compacted: cleanerOffsets.has(job.name),
         })
         const log = new PartitionLog(this.#ctx, job.topic, job.partition, join(d.path, job.name), config, loaded)
         await log.loadProducerState(this.#producerIdExpirationMs)

@@ -76,6 +76,8 @@ export class LogSegment implements IndexHolder {
   /** A write is in flight (the log allows one at a time); a rebuild waits for it to end. */
   #writing = false
   readonly #afterWrite: Array<() => void> = []
+  /** The log was compacted: batches may leave holes between them (see allowHoles). */
+  #holesAllowed = false
   /** An index rebuild in progress: writes and other rebuilds wait for it. */
   #rebuilding: Promise<ScanResult & { fileSize: number }> | null = null
 
@@ -299,6 +301,16 @@ export class LogSegment implements IndexHolder {
     this.#active = false
   }
 
+  /**
+   * The log has been compacted (a segment the cleaner wrote, or a log it has cleaned before):
+   * offsets may skip between batches whatever cleanup.policy says now, so scans accept holes.
+   * A log never compacted still has its batches checked to follow each other, which catches a
+   * damaged base offset (outside the CRC).
+   */
+  allowHoles(): void {
+    this.#holesAllowed = true
+  }
+
   /** Takes appends again: the last segment of a log being opened. */
   activate(): void {
     this.#active = true
@@ -339,7 +351,7 @@ export class LogSegment implements IndexHolder {
       const fileSize = (await stat(this.#logPath)).size
       const scan = await scanSegment(fd, fileSize, {
         baseOffset: this.baseOffset,
-        contiguous: !this.#config().cleanupPolicy.includes('compact'),
+        contiguous: !this.#holesAllowed && !this.#config().cleanupPolicy.includes('compact'),
         onBatch: (h, position, size) => {
           this.#indexBatch(idx, h.lastOffset, position, size, h.maxTimestamp)
           onBatch?.(h)

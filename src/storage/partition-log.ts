@@ -370,6 +370,7 @@ export class PartitionLog {
       await fsyncDir(this.dir)
       const replacement = LogSegment.open(this.#ctx, this.dir, cleaned.baseOffset, this.#config, cleaned.size)
       replacement.setEndOffset(segs[after]!.baseOffset)
+      replacement.allowHoles()
       this.#segments = [...segs.slice(0, first), replacement, ...segs.slice(after)]
       this.#producers.onSegmentsDeleted(old.map((s) => s.baseOffset), this.#logStartOffset)
       const delay = this.#config().fileDeleteDelayMs

@@ -150,4 +150,21 @@ describe('log cleaner against an oracle', () => {
     expect(recordsOf(batches).find((r) => r.key === 'k')).toMatchObject({ offset: 0, value: 'v' })
     await fx.manager.close()
   })
+
+  it('leaves holes that recovery accepts, also once the topic is no longer compacted', async () => {
+    const fx = await compactedLog()
+    for (let i = 0; i < 30; i++) await appendKeyed(fx, [{ key: `k${i % 3}`, value: `v${i}`.padEnd(150, '.') }])
+    await roll(fx)
+    await clean(fx)
+    const cleaned = await readAll(fx.log)
+    fx.config.cleanupPolicy = ['delete']
+    await fx.manager.close()
+    // An unclean shutdown: every segment is recovered from the start.
+    const { rm } = await import('node:fs/promises')
+    await rm(`${fx.dir}/.kafka_cleanshutdown`)
+    await rm(`${fx.dir}/recovery-point-offset-checkpoint`)
+    await fx.reopen()
+    expect(await readAll(fx.log)).toEqual(cleaned)
+    await fx.manager.close()
+  })
 })
