@@ -291,7 +291,9 @@ export class LogSegment implements IndexHolder {
       })
     }
     const waited = ts >= 0 ? maxTimestamp - ts : this.#ctx.clock.now() - this.#created
-    return waited > c.segmentMs - this.#rollJitterMs
+    // Kafka's maxSegmentMs: a compacted log also rolls at max.compaction.lag.ms, since the cleaner never touches the active segment.
+    const segmentMs = c.cleanupPolicy.includes('compact') ? Math.min(c.segmentMs, c.maxCompactionLagMs) : c.segmentMs
+    return waited > segmentMs - this.#rollJitterMs
   }
 
   /** No more appends: a final time-index entry; once flushed, the indexes are left to the cache. */

@@ -56,6 +56,19 @@ describe('LogCleaner', () => {
     await fx.manager.close()
   })
 
+  it('rolls the active segment of a compacted log at max.compaction.lag.ms, so even a quiet log gets cleaned in time', async () => {
+    const fx = await compactedLog({ segmentBytes: 1 << 20, minCleanableDirtyRatio: 0.99, maxCompactionLagMs: 30_000 })
+    for (let i = 0; i < 20; i++) await appendKeyed(fx, [{ key: 'k', value: `v${i}` }])
+    expect(fx.log.segmentCount).toBe(1)
+    await fx.clock.advance(30_001)
+    await appendKeyed(fx, [{ key: 'k', value: 'last' }])
+    expect(fx.log.segmentCount).toBe(2)
+    await fx.clock.advance(1)
+    expect(await fx.manager.cleaner.cleanFilthiestLog()).toMatchObject({ endOffset: 20 })
+    expect(recordsOf(await readAll(fx.log)).map((r) => r.value)).toEqual(['v19', 'last'])
+    await fx.manager.close()
+  })
+
   it('never cleans a log whose cleanup.policy is delete', async () => {
     const fx = await compactedLog({ cleanupPolicy: ['delete'] })
     await fill(fx, 40, 2)

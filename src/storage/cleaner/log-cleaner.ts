@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path'
 import type { Logger } from 'pino'
 import { readOffsetCheckpoint, writeOffsetCheckpoint, type OffsetCheckpoint } from '../checkpoint-file.js'
 import type { Clock, Scheduler } from '../clock.js'
+import { isNotFound } from '../file-io.js'
 import { partitionDirName } from '../file-names.js'
 import type { PartitionLog } from '../partition-log.js'
 import { cleanLog, CleaningAbortedError, type CleanResult } from './cleaner.js'
@@ -175,8 +176,9 @@ export class LogCleaner {
       this.#opts.logger.info(summary, 'cleaned log')
       return summary
     } catch (err) {
-      if (err instanceof CleaningAbortedError) {
-        this.#opts.logger.info({ topic: log.topic, partition: log.partition, reason: err.message }, 'log cleaning aborted')
+      // A segment deleted by retention under the clean: the next round starts over.
+      if (err instanceof CleaningAbortedError || isNotFound(err)) {
+        this.#opts.logger.info({ topic: log.topic, partition: log.partition, reason: (err as Error).message }, 'log cleaning aborted')
         return null
       }
       this.#uncleanable.add(log)
