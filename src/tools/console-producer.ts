@@ -4,14 +4,13 @@
  * parse.headers, null.marker, ...). A `>` prompt is shown only when stdin is a terminal.
  */
 import { createInterface } from 'node:readline'
-import { CompressionType } from '../protocol/records/attributes.js'
 import { ToolClient } from './client/tool-client.js'
 import { ToolError } from './client/tool-error.js'
 import { lineReaderConfig, parseLine } from './producer/line-reader.js'
 import { RecordSender } from './producer/record-sender.js'
-import type { SenderConfig } from './producer/record-sender.js'
+import { producerSetup } from './producer/producer-config.js'
 import { parseKeyValues, parseToolArgs, UsageError } from './tool-args.js'
-import type { OptionSpecs, ParsedArgs } from './tool-args.js'
+import type { OptionSpecs } from './tool-args.js'
 import type { Tool, ToolIO } from './tool.js'
 
 const options: OptionSpecs = {
@@ -40,13 +39,8 @@ const options: OptionSpecs = {
   version: { kind: 'flag', description: 'Display Kafka version.' },
 }
 
-const CODECS: Readonly<Record<string, CompressionType>> = {
-  none: CompressionType.None,
-  gzip: CompressionType.Gzip,
-  snappy: CompressionType.Snappy,
-  lz4: CompressionType.Lz4,
-  zstd: CompressionType.Zstd,
-}
+/** LineMessageReader's class names, old and new: the one reader the console producer has. */
+const LINE_READERS = ['org.apache.kafka.tools.LineMessageReader', 'kafka.tools.LineMessageReader', 'kafka.tools.ConsoleProducer$LineMessageReader']
 
 async function main(argv: readonly string[], io: ToolIO): Promise<number> {
   const args = parseToolArgs(argv, options)
@@ -54,12 +48,15 @@ async function main(argv: readonly string[], io: ToolIO): Promise<number> {
   if (topic === undefined) throw new UsageError('Missing required argument "[topic]"')
   const bootstrap = args.value('bootstrap-server') ?? args.value('broker-list')
   if (bootstrap === undefined) throw new UsageError('Missing required argument "[bootstrap-server]"')
+  const lineReader = args.value('line-reader')
+  if (lineReader !== undefined && !LINE_READERS.includes(lineReader)) {
+    throw new ToolError(`--line-reader ${lineReader} is not supported: Brook's console producer has only ${LINE_READERS[0]}`)
+  }
   const readerProps = parseKeyValues([...args.values('property'), ...args.values('reader-property')])
   const reader = lineReaderConfig(readerProps)
-  const producerProps = parseKeyValues([...args.values('producer-property'), ...args.values('command-property')])
-  const config = senderConfig(topic, args, producerProps)
-  const client = await ToolClient.connect(bootstrap, producerProps.get('client.id') ?? 'console-producer')
-  const sender = new RecordSender(client, config, (line) => io.stderr(`${line}\n`))
+  const setup = await producerSetup(topic, args, (line) => io.stderr(`${line}\n`))
+  const client = await ToolClient.connect(bootstrap, setup.clientId)
+  const sender = new RecordSender(client, setup.sender, (line) => io.stderr(`${line}\n`))
   try {
     await sender.init()
     const failed = await readLines(io, async (line, n) => {
@@ -96,35 +93,6 @@ async function readLines(io: ToolIO, onLine: (line: string, lineNumber: number) 
   } finally {
     io.signal.removeEventListener('abort', stop)
     lines.close()
-  }
-}
-
-function senderConfig(topic: string, args: ParsedArgs, props: ReadonlyMap<string, string>): SenderConfig {
-  const num = (option: string, prop: string, fallback: number): number => {
-    const explicit = args.int(option)
-    if (explicit !== undefined) return explicit
-    const fromProps = props.get(prop)
-    if (fromProps === undefined) return fallback
-    const n = Number(fromProps)
-    if (!Number.isFinite(n)) throw new ToolError(`Invalid value ${fromProps} for configuration ${prop}: Not a number of type INT`)
-    return n
-  }
-  const acks = args.value('request-required-acks') ?? props.get('acks') ?? '-1'
-  const acksNumber = acks === 'all' ? -1 : Number(acks)
-  if (![-1, 0, 1].includes(acksNumber)) throw new ToolError(`Invalid value ${acks} for configuration acks: String must be one of: all, -1, 0, 1`)
-  const codecArg = args.has('compression-codec') ? args.value('compression-codec') || 'gzip' : (props.get('compression.type') ?? 'none')
-  const compression = CODECS[codecArg.toLowerCase()]
-  if (compression === undefined) throw new ToolError(`Invalid value ${codecArg} for configuration compression.type: String must be one of: none, gzip, snappy, lz4, zstd`)
-  return {
-    topic,
-    acks: acksNumber,
-    requestTimeoutMs: num('request-timeout-ms', 'request.timeout.ms', 1500),
-    lingerMs: num('timeout', 'linger.ms', 1000),
-    batchSize: num('batch-size', 'batch.size', 16384),
-    compression,
-    retries: num('message-send-max-retries', 'retries', 3),
-    retryBackoffMs: num('retry-backoff-ms', 'retry.backoff.ms', 100),
-    maxBlockMs: num('max-block-ms', 'max.block.ms', 60000),
   }
 }
 
