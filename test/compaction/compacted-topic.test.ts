@@ -2,13 +2,18 @@
 // broker's cleaner compacts it in the background; a consumer from the beginning sees exactly the
 // latest value per key below the clean's end, each at the offset it was written at, and every
 // record after it.
+import { execFile } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { Kafka, logLevel } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Broker } from '../../src/broker.js'
+import { BatchHeader } from '../../src/protocol/records/batch-header.js'
 import { startTestBroker } from '../helpers/broker.js'
 import { eventually, tempDir, uniqueName } from '../helpers/index.js'
+
+const run = promisify(execFile)
 
 let broker: Broker
 let dir: string
@@ -68,7 +73,7 @@ describe('a compacted topic', () => {
     })
 
     const seen: Array<{ offset: number; key: string; value: string | null }> = []
-    const consumer = kafka.consumer({ groupId: uniqueName('reader') })
+    const consumer = kafka.consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 100 })
     await consumer.connect()
     await consumer.subscribe({ topic, fromBeginning: true })
     await consumer.run({
@@ -86,5 +91,48 @@ describe('a compacted topic', () => {
       .map(([offset, r]) => ({ offset, ...r }))
     expect(seen).toEqual(expected)
     expect(seen.length).toBeLessThan(written.size / 2)
+  }, 30_000)
+
+  it('keeps the emptied last batch of an idempotent producer, which kcat and kafkajs read past', async () => {
+    const topic = uniqueName('compacted-idem')
+    const kafka = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING })
+    const admin = kafka.admin()
+    await admin.connect()
+    await admin.createTopics({
+      topics: [{ topic, numPartitions: 1, configEntries: [
+        { name: 'cleanup.policy', value: 'compact' },
+        { name: 'segment.ms', value: '500' },
+        { name: 'min.cleanable.dirty.ratio', value: '0.01' },
+      ] }],
+    })
+    await admin.disconnect()
+    const base = Date.now() - 60_000
+    const idempotent = kafka.producer({ idempotent: true, maxInFlightRequests: 1 })
+    await idempotent.connect()
+    await idempotent.send({ topic, messages: [{ key: 'a', value: 'idem-1', timestamp: String(base) }, { key: 'b', value: 'idem-2', timestamp: String(base) }] })
+    await idempotent.disconnect()
+    const plain = kafka.producer()
+    await plain.connect()
+    await plain.send({ topic, messages: [{ key: 'a', value: 'a-2', timestamp: String(base + 1000) }, { key: 'b', value: 'b-2', timestamp: String(base + 1000) }] })
+    await plain.send({ topic, messages: [{ key: 'c', value: 'c-1', timestamp: String(base + 2000) }] })
+    await plain.disconnect()
+
+    await eventually(async () => expect(await cleanedTo(topic)).toBe(4))
+    const log = broker.replicas.partition(topic, 0)!
+    const read = await log.read(0, 1 << 20)
+    // The idempotent batch stays as a header without records, offsets 0-1, its producer id kept.
+    const first = BatchHeader.view(read.records, 0)
+    expect([first.baseOffset, first.lastOffset, first.recordCount, first.producerId >= 0]).toEqual([0, 1, 0, true])
+
+    const { stdout } = await run('kcat', ['-b', broker.bootstrap, '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%o %k %s\\n'])
+    expect(stdout.trim().split('\n')).toEqual(['2 a a-2', '3 b b-2', '4 c c-1'])
+
+    const seen: string[] = []
+    const consumer = kafka.consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 100 })
+    await consumer.connect()
+    await consumer.subscribe({ topic, fromBeginning: true })
+    await consumer.run({ eachMessage: async ({ message }) => void seen.push(`${message.offset} ${message.key} ${message.value}`) })
+    await eventually(() => expect(seen).toEqual(['2 a a-2', '3 b b-2', '4 c c-1']), { timeoutMs: 15_000 })
+    await consumer.disconnect()
   }, 30_000)
 })
