@@ -8,16 +8,55 @@
 import { fetchCommitted, EARLIEST, LATEST } from './client/group-offsets.js'
 import type { TopicPartition } from './client/group-offsets.js'
 import { ToolClient } from './client/tool-client.js'
+import { boolProp, clientProps, intProp } from './client/client-config.js'
+import { log4jLine } from './client/log4j.js'
 import { ToolError } from './client/tool-error.js'
 import { listTopics, topicMatcher } from './client/topic-metadata.js'
 import { Fetcher } from './consumer/fetcher.js'
 import type { ResetPolicy } from './consumer/fetcher.js'
 import { GroupMember } from './consumer/group-member.js'
+import { SerializationError } from './consumer/deserializers.js'
+import type { ConsumedRecord } from './consumer/fetched-records.js'
 import { formatRecord, formatterConfig } from './consumer/message-formatter.js'
 import { consumerOptions } from './console-consumer-options.js'
 import { parseKeyValues, parseToolArgs, UsageError } from './tool-args.js'
 import type { ParsedArgs } from './tool-args.js'
 import type { Tool, ToolIO } from './tool.js'
+
+const CONSOLE_CONSUMER = 'org.apache.kafka.tools.consumer.ConsoleConsumer'
+const JAVA_SERIALIZATION_EXCEPTION = 'org.apache.kafka.common.errors.SerializationException'
+const DEFAULT_FORMATTER = 'org.apache.kafka.tools.consumer.DefaultMessageFormatter'
+const NOOP_FORMATTER = 'org.apache.kafka.tools.consumer.NoOpMessageFormatter'
+const LEGACY_FORMATTERS: Readonly<Record<string, string>> = {
+  'kafka.tools.DefaultMessageFormatter': DEFAULT_FORMATTER,
+  'kafka.tools.NoOpMessageFormatter': NOOP_FORMATTER,
+}
+const RANGE_ASSIGNORS = ['org.apache.kafka.clients.consumer.RangeAssignor', 'range']
+
+/**
+ * Consumer keys the console consumer applies. key/value.deserializer are overridden with
+ * ByteArrayDeserializer, as ConsoleConsumer does; max.poll.records only sizes the Java
+ * consumer's poll batches, which print the same.
+ */
+const CONSUMER_KEYS = [
+  'group.id',
+  'group.protocol',
+  'partition.assignment.strategy',
+  'auto.offset.reset',
+  'isolation.level',
+  'enable.auto.commit',
+  'auto.commit.interval.ms',
+  'session.timeout.ms',
+  'heartbeat.interval.ms',
+  'max.poll.interval.ms',
+  'fetch.max.bytes',
+  'max.partition.fetch.bytes',
+  'fetch.min.bytes',
+  'fetch.max.wait.ms',
+  'max.poll.records',
+  'key.deserializer',
+  'value.deserializer',
+]
 
 interface Plan {
   readonly topics: readonly string[]
@@ -29,9 +68,18 @@ interface Plan {
 
 async function main(argv: readonly string[], io: ToolIO): Promise<number> {
   const args = parseToolArgs(argv, consumerOptions)
-  const props = parseKeyValues([...args.values('consumer-property'), ...args.values('command-property')])
+  if (args.has('enable-systest-events')) throw new ToolError("--enable-systest-events is not supported: Brook's console consumer does not print Kafka's system-test events")
+  const formatterName = checkFormatter(args.value('formatter'), io)
+  const props = await consumerProps(args, io)
   const plan = checkArgs(args, props)
-  const formatter = formatterConfig(parseKeyValues([...args.values('property'), ...args.values('formatter-property')]))
+  const formatterProps = parseKeyValues([...args.values('property'), ...args.values('formatter-property')])
+  const keyDeserializer = args.value('key-deserializer')
+  const valueDeserializer = args.value('value-deserializer')
+  if (keyDeserializer !== undefined) formatterProps.set('key.deserializer', keyDeserializer)
+  if (valueDeserializer !== undefined) formatterProps.set('value.deserializer', valueDeserializer)
+  const formatter = formatterConfig(formatterProps)
+  const print = formatterName === 'noop' ? (): void => {} : (record: ConsumedRecord): void => io.stdout(formatRecord(record, formatter))
+  const skipOnError = args.has('skip-message-on-error')
   const resetPolicy = resetPolicyOf(args, props)
   const isolation = args.value('isolation-level') ?? props.get('isolation.level') ?? 'read_uncommitted'
   if (isolation !== 'read_uncommitted' && isolation !== 'read_committed') {
@@ -45,9 +93,11 @@ async function main(argv: readonly string[], io: ToolIO): Promise<number> {
   const fetcher = new Fetcher(client, {
     isolationLevel: isolation === 'read_committed' ? 1 : 0,
     resetPolicy,
-    maxBytes: Number(props.get('fetch.max.bytes') ?? 52428800),
-    partitionMaxBytes: Number(props.get('max.partition.fetch.bytes') ?? 1048576),
+    maxBytes: intProp(props, 'fetch.max.bytes', 52428800),
+    partitionMaxBytes: intProp(props, 'max.partition.fetch.bytes', 1048576),
+    minBytes: intProp(props, 'fetch.min.bytes', 1),
   })
+  const fetchMaxWaitMs = intProp(props, 'fetch.max.wait.ms', 500)
   const include = includeOf(args)
   const topics = include !== undefined ? await matchingTopics(client, include) : plan.topics
   const member =
@@ -56,17 +106,18 @@ async function main(argv: readonly string[], io: ToolIO): Promise<number> {
       : new GroupMember(client, {
           groupId: plan.groupId,
           topics,
-          sessionTimeoutMs: Number(props.get('session.timeout.ms') ?? 45000),
-          rebalanceTimeoutMs: Number(props.get('max.poll.interval.ms') ?? 300000),
-          heartbeatIntervalMs: Number(props.get('heartbeat.interval.ms') ?? 3000),
+          sessionTimeoutMs: intProp(props, 'session.timeout.ms', 45000),
+          rebalanceTimeoutMs: intProp(props, 'max.poll.interval.ms', 300000),
+          heartbeatIntervalMs: intProp(props, 'heartbeat.interval.ms', 3000),
         })
-  const autoCommit = member !== undefined && (props.get('enable.auto.commit') ?? 'true') === 'true'
-  const autoCommitIntervalMs = Number(props.get('auto.commit.interval.ms') ?? 5000)
+  const autoCommit = member !== undefined && boolProp(props, 'enable.auto.commit', true)
+  const autoCommitIntervalMs = intProp(props, 'auto.commit.interval.ms', 5000)
   const commit = async (): Promise<void> => {
     if (member && autoCommit) await member.commit([...fetcher.positions().values()].map(({ tp, offset }) => ({ ...tp, offset: BigInt(offset) })))
   }
 
   let count = 0
+  let failure: SerializationError | undefined
   try {
     if (member === undefined) await assignDirectly(fetcher, client, plan, topics, timeoutMs)
     let lastMessage = Date.now()
@@ -79,17 +130,27 @@ async function main(argv: readonly string[], io: ToolIO): Promise<number> {
       }
       const remaining = timeoutMs - (Date.now() - lastMessage)
       if (remaining <= 0) {
-        io.stderr(`[${log4jTime(new Date())}] ERROR Error processing message, terminating consumer process:  (org.apache.kafka.tools.consumer.ConsoleConsumer)\norg.apache.kafka.common.errors.TimeoutException\n`)
+        io.stderr(`${log4jLine('ERROR', 'Error processing message, terminating consumer process: ', CONSOLE_CONSUMER)}\norg.apache.kafka.common.errors.TimeoutException\n`)
         break
       }
-      const records = await fetcher.poll(Math.min(500, remaining))
+      const records = await fetcher.poll(Math.min(fetchMaxWaitMs, remaining))
       for (const record of records) {
         if (maxMessages >= 0 && count >= maxMessages) break
-        io.stdout(formatRecord(record, formatter))
         fetcher.consumed(record)
         count++
         lastMessage = Date.now()
+        try {
+          print(record)
+        } catch (err) {
+          if (!(err instanceof SerializationError)) throw err
+          if (!skipOnError) {
+            failure = err
+            break
+          }
+          io.stderr(`${log4jLine('ERROR', 'Error processing message, skipping this message: ', CONSOLE_CONSUMER)}\n${JAVA_SERIALIZATION_EXCEPTION}: ${err.message}\n`)
+        }
       }
+      if (failure) break
       if (autoCommit && Date.now() - lastCommit >= autoCommitIntervalMs) {
         await commit()
         lastCommit = Date.now()
@@ -98,10 +159,42 @@ async function main(argv: readonly string[], io: ToolIO): Promise<number> {
     await commit()
     await member?.leave()
   } finally {
+    if (failure) io.stderr(`${log4jLine('ERROR', 'Unknown error when running consumer: ', CONSOLE_CONSUMER)}\n${JAVA_SERIALIZATION_EXCEPTION}: ${failure.message}\n`)
     io.stderr(`Processed a total of ${count} messages\n`)
     await client.close()
   }
-  return 0
+  return failure ? 1 : 0
+}
+
+/** The file (--consumer.config or --command-config) under --consumer-property pairs, checked. */
+async function consumerProps(args: ParsedArgs, io: ToolIO): Promise<Map<string, string>> {
+  if (args.has('consumer.config') && args.has('command-config')) throw new UsageError('Options consumer.config and command-config cannot be specified together.')
+  const props = await clientProps(
+    'consumer',
+    args.value('command-config') ?? args.value('consumer.config'),
+    parseKeyValues([...args.values('consumer-property'), ...args.values('command-property')]),
+    CONSUMER_KEYS,
+    (line) => io.stderr(`${line}\n`),
+  )
+  const protocol = (props.get('group.protocol') ?? 'classic').trim().toLowerCase()
+  if (protocol !== 'classic') throw new ToolError(`group.protocol=${protocol} is not supported: Brook's console consumer joins groups with the classic protocol`)
+  const assignors = props.get('partition.assignment.strategy')
+  if (assignors !== undefined && !assignors.split(',').some((a) => RANGE_ASSIGNORS.includes(a.trim()))) {
+    throw new ToolError(`partition.assignment.strategy=${assignors} is not supported: Brook's console consumer assigns with ${RANGE_ASSIGNORS[0]}`)
+  }
+  return props
+}
+
+/** 'default' or 'noop'; refuses other formatter classes, and warns for the pre-3.8 names as Kafka does. */
+function checkFormatter(name: string | undefined, io: ToolIO): 'default' | 'noop' {
+  if (name === undefined || name === DEFAULT_FORMATTER) return 'default'
+  if (name === NOOP_FORMATTER) return 'noop'
+  const current = LEGACY_FORMATTERS[name]
+  if (current !== undefined) {
+    io.stderr(`WARN: ${name} is deprecated and will be removed in the next major release. Please use ${current} instead\n`)
+    return current === NOOP_FORMATTER ? 'noop' : 'default'
+  }
+  throw new ToolError(`--formatter ${name} is not supported: Brook's console consumer has ${DEFAULT_FORMATTER} and ${NOOP_FORMATTER}`)
 }
 
 function checkArgs(args: ParsedArgs, props: ReadonlyMap<string, string>): Plan {
@@ -182,12 +275,6 @@ async function assignDirectly(fetcher: Fetcher, client: ToolClient, plan: Plan, 
 async function committedOffsets(client: ToolClient, member: GroupMember, groupId: string, assigned: readonly TopicPartition[]): Promise<Map<string, bigint>> {
   const committed = await fetchCommitted(client, member.coordinator, groupId, assigned)
   return new Map([...committed].map(([key, { offset }]) => [key, offset]))
-}
-
-/** log4j's default date layout, as Kafka's tools log lines begin. */
-function log4jTime(d: Date): string {
-  const p = (n: number, w = 2): string => String(n).padStart(w, '0')
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())},${p(d.getMilliseconds(), 3)}`
 }
 
 export const consoleConsumerTool: Tool = {

@@ -22,6 +22,7 @@ export interface FetcherConfig {
   readonly resetPolicy: ResetPolicy
   readonly maxBytes: number
   readonly partitionMaxBytes: number
+  readonly minBytes: number
 }
 
 export class Fetcher {
@@ -98,7 +99,7 @@ export class Fetcher {
         replicaId: -1,
         replicaState: { replicaId: -1, replicaEpoch: -1n },
         maxWaitMs: Math.max(0, Math.floor(maxWaitMs)),
-        minBytes: 1,
+        minBytes: this.#config.minBytes,
         maxBytes: this.#config.maxBytes,
         isolationLevel: this.#config.isolationLevel,
         sessionId: 0,
