@@ -106,14 +106,17 @@ export class Broker {
         producerIdExpirationCheckIntervalMs: config.get('producer.id.expiration.check.interval.ms'),
         // ListOffsets by timestamp reads records inside compressed batches.
         decompress,
-        cleaner: {
+        // Read at each cleaner round: the reconfigurable log.cleaner.* keys apply without a restart.
+        cleaner: () => ({
           enable: config.get('log.cleaner.enable'),
-          threads: config.get('log.cleaner.threads'),
-          dedupeBufferSize: config.get('log.cleaner.dedupe.buffer.size'),
-          ioBufferLoadFactor: config.get('log.cleaner.io.buffer.load.factor'),
-          backoffMs: config.get('log.cleaner.backoff.ms'),
-        },
+          threads: layers.get('log.cleaner.threads'),
+          dedupeBufferSize: layers.get('log.cleaner.dedupe.buffer.size'),
+          ioBufferLoadFactor: layers.get('log.cleaner.io.buffer.load.factor'),
+          backoffMs: layers.get('log.cleaner.backoff.ms'),
+        }),
       })
+      const cleaner = logs.cleaner
+      layers.dynamic.onChange(() => cleaner.reconfigured())
       const replicas = new ReplicaManager(topics, logs, log.child({ component: 'replicas' }))
       await replicas.reconcile()
       const admin = new TopicAdmin({ topics, replicas, configs: topicConfigs, broker: config, nodeId, log: log.child({ component: 'topics' }) })

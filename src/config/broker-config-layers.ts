@@ -3,9 +3,10 @@
  * dynamic defaults, then the static config (server.properties, environment), then the table's
  * defaults. A key's effective value is the first layer that sets it.
  *
- * Only the first broker synonym of each topic config can change at runtime (Kafka's
+ * The first broker synonym of each topic config can change at runtime (Kafka's
  * DynamicLogConfig.ReconfigurableConfigs); those all reach the partitions through the topic
- * configs' defaults, which are recomputed on every change.
+ * configs' defaults, which are recomputed on every change. So can the log cleaner's settings
+ * (LogCleaner.ReconfigurableConfigs), which the cleaner reads at each round.
  */
 import type { BrokerConfig, BrokerConfigKey, BrokerConfigValues } from './broker-config.js'
 import { brokerConfigDefs } from './broker-configs.js'
@@ -27,10 +28,21 @@ export interface ConfigSynonym {
   readonly source: ConfigSourceId
 }
 
-/** Broker configs that AlterConfigs may change: the first broker synonym of each topic config. */
-export const DYNAMIC_BROKER_KEYS: ReadonlySet<string> = new Set(
-  Object.values(topicConfigDefs).flatMap((d) => (d.synonyms[0] ? [d.synonyms[0].name] : [])),
-)
+/** Kafka's LogCleaner.ReconfigurableConfigs. */
+export const LOG_CLEANER_DYNAMIC_KEYS: ReadonlySet<string> = new Set([
+  'log.cleaner.threads',
+  'log.cleaner.dedupe.buffer.size',
+  'log.cleaner.io.buffer.load.factor',
+  'log.cleaner.io.buffer.size',
+  'log.cleaner.io.max.bytes.per.second',
+  'log.cleaner.backoff.ms',
+])
+
+/** Broker configs that AlterConfigs may change: the first broker synonym of each topic config, and the cleaner's. */
+export const DYNAMIC_BROKER_KEYS: ReadonlySet<string> = new Set([
+  ...Object.values(topicConfigDefs).flatMap((d) => (d.synonyms[0] ? [d.synonyms[0].name] : [])),
+  ...LOG_CLEANER_DYNAMIC_KEYS,
+])
 
 export function isBrokerConfigKey(key: string): key is BrokerConfigKey {
   return Object.hasOwn(brokerConfigDefs, key)

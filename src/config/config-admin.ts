@@ -17,10 +17,12 @@
  */
 import type { TopicRegistry } from '../cluster/topic-registry.js'
 import { ErrorCode } from '../protocol/error-codes.js'
-import { DYNAMIC_BROKER_KEYS, isBrokerConfigKey } from './broker-config-layers.js'
+import { DYNAMIC_BROKER_KEYS, LOG_CLEANER_DYNAMIC_KEYS, isBrokerConfigKey } from './broker-config-layers.js'
+import type { BrokerConfigKey } from './broker-config.js'
 import type { BrokerConfigLayers } from './broker-config-layers.js'
 import type { BrokerLoggers } from './broker-loggers.js'
 import { brokerConfigDefs } from './broker-configs.js'
+import { parseConfigValue } from './config-def.js'
 import type { ConfigDef } from './config-def.js'
 import { describeBrokerConfigs, describeTopicConfigs } from './describe-configs.js'
 import type { DescribeOptions, DescribedConfig } from './describe-configs.js'
@@ -218,6 +220,14 @@ function brokerChangeProblem(next: Readonly<Record<string, string>>, touched: re
   const fixed = names.filter((k) => isBrokerConfigKey(k) && !DYNAMIC_BROKER_KEYS.has(k))
   if (fixed.length > 0) return `Cannot update these configs dynamically: Set(${fixed.join(', ')})`
   for (const key of names) {
+    if (LOG_CLEANER_DYNAMIC_KEYS.has(key)) {
+      try {
+        parseConfigValue(key, brokerConfigDefs[key as BrokerConfigKey] as ConfigDef<unknown>, next[key]!)
+      } catch (err) {
+        return (err as Error).message
+      }
+      continue
+    }
     const topicKey = TOPIC_KEY_OF_BROKER_KEY.get(key)
     if (!topicKey) continue
     const parsed = parseTopicConfig(topicKey, next[key]!, key)

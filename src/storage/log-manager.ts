@@ -62,8 +62,8 @@ export interface LogManagerOptions {
   producerIdExpirationMs?: number
   /** producer.id.expiration.check.interval.ms */
   producerIdExpirationCheckIntervalMs?: number
-  /** The log cleaner's log.cleaner.* settings; unset ones take Kafka's defaults. */
-  cleaner?: Partial<LogCleanerConfig>
+  /** The log cleaner's log.cleaner.* settings, or a getter for them (read at each round); unset ones take Kafka's defaults. */
+  cleaner?: Partial<LogCleanerConfig> | (() => Partial<LogCleanerConfig>)
 }
 
 export interface CreateLogOptions {
@@ -134,7 +134,7 @@ export class LogManager {
     const m = new LogManager(opts)
     await Promise.all(m.#dirs.map((d) => m.#loadDir(d)))
     m.#cleaner = await LogCleaner.open({
-      config: { ...DEFAULT_CLEANER_CONFIG, ...opts.cleaner },
+      config: () => ({ ...DEFAULT_CLEANER_CONFIG, ...(typeof opts.cleaner === 'function' ? opts.cleaner() : opts.cleaner) }),
       logDirs: opts.logDirs,
       logs: () => m.#logs.values(),
       clock: m.#ctx.clock,

@@ -44,7 +44,8 @@ export const DEFAULT_CLEANER_CONFIG: Readonly<LogCleanerConfig> = Object.freeze(
 })
 
 export interface LogCleanerOptions {
-  config: LogCleanerConfig
+  /** Read at each round: the log.cleaner.* settings Kafka reconfigures at runtime apply to the next one. */
+  config: () => LogCleanerConfig
   logDirs: readonly string[]
   logs: () => Iterable<PartitionLog>
   clock: Clock
@@ -93,7 +94,7 @@ export class LogCleaner {
   }
 
   start(): void {
-    if (!this.#opts.config.enable || this.#running !== null) return
+    if (!this.#opts.config().enable || this.#running !== null) return
     this.#running = this.#loop()
   }
 
@@ -112,8 +113,17 @@ export class LogCleaner {
   #backoff(): Promise<void> {
     return new Promise((resolve) => {
       this.#wake = resolve
-      this.#cancelWait = this.#opts.scheduler.after(this.#opts.config.backoffMs, resolve)
+      this.#cancelWait = this.#opts.scheduler.after(this.#opts.config().backoffMs, resolve)
     })
+  }
+
+  /**
+   * The log.cleaner.* settings changed: as Kafka restarts its cleaner threads on a
+   * reconfiguration, a wait in progress ends now and the next round reads the new settings.
+   */
+  reconfigured(): void {
+    this.#cancelWait?.()
+    this.#wake?.()
   }
 
   /** Where the last clean of `log` ended, if it was checkpointed. */
@@ -128,7 +138,7 @@ export class LogCleaner {
    * not hold 128 MiB for them. Emptied in slices, with `pace` between.
    */
   async #offsetMap(keys: number, pace: () => Promise<void>): Promise<OffsetMap> {
-    const c = this.#opts.config
+    const c = this.#opts.config()
     const limit = Math.min(Math.floor(c.dedupeBufferSize / Math.max(1, c.threads)), 2 ** 31 - 1)
     const wanted = Math.min(limit, OffsetMap.bytesFor(Math.ceil(keys / c.ioBufferLoadFactor) + 1))
     if (this.#map === null || this.#map.memoryBytes < wanted) {
@@ -163,7 +173,7 @@ export class LogCleaner {
     }
     const run = cleanLog(log, ltc.firstDirtyOffset, ltc.firstUncleanableOffset, {
       map: (keys) => this.#offsetMap(keys, pace),
-      loadFactor: this.#opts.config.ioBufferLoadFactor,
+      loadFactor: this.#opts.config().ioBufferLoadFactor,
       now,
       pace,
     })

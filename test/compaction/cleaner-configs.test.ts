@@ -1,0 +1,76 @@
+// The log cleaner's broker configs: read-only or dynamic as in Kafka, validated, and a change to
+// a reconfigurable one applies at once (the cleaner restarts its wait, as Kafka restarts its threads).
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { Kafka, logLevel } from 'kafkajs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Broker } from '../../src/broker.js'
+import { ConfigSource } from '../../src/config/config-source.js'
+import { ErrorCode } from '../../src/protocol/error-codes.js'
+import { DescribeConfigs } from '../../src/protocol/generated/describe-configs.js'
+import { IncrementalAlterConfigs } from '../../src/protocol/generated/incremental-alter-configs.js'
+import { startTestBroker } from '../helpers/broker.js'
+import { eventually, tempDir, uniqueName } from '../helpers/index.js'
+import { RawClient } from '../helpers/raw-client.js'
+
+const BROKER = 4
+const SET = 0
+
+let broker: Broker
+let client: RawClient
+let dir: string
+beforeAll(async () => {
+  dir = tempDir()
+  broker = await startTestBroker({ config: { 'log.dirs': dir, 'log.cleaner.backoff.ms': '3600000' } })
+  client = await RawClient.connect(broker.bootstrap)
+})
+afterAll(async () => {
+  client.close()
+  await broker.close()
+})
+
+async function setBrokerConfig(name: string, value: string): Promise<[number, string | null]> {
+  client.send(IncrementalAlterConfigs, 1, { resources: [{ resourceType: BROKER, resourceName: '1', configs: [{ name, configOperation: SET, value }] }], validateOnly: false })
+  const r = (await client.receive(IncrementalAlterConfigs, 1)).body.responses[0]!
+  return [r.errorCode, r.errorMessage]
+}
+
+describe('log cleaner broker configs', () => {
+  it('are described as Kafka flags them, and a new log.cleaner.backoff.ms wakes the cleaner at once', async () => {
+    client.send(DescribeConfigs, 4, {
+      resources: [{ resourceType: BROKER, resourceName: '1', configurationKeys: ['log.cleaner.enable', 'log.cleaner.backoff.ms', 'log.cleaner.dedupe.buffer.size', 'log.cleaner.threads'] }],
+      includeSynonyms: false,
+      includeDocumentation: false,
+    })
+    const configs = (await client.receive(DescribeConfigs, 4)).body.results[0]!.configs
+    expect(configs.map((c) => [c.name, c.value, c.readOnly, c.configSource])).toEqual([
+      ['log.cleaner.backoff.ms', '3600000', false, ConfigSource.STATIC_BROKER_CONFIG],
+      ['log.cleaner.dedupe.buffer.size', '134217728', false, ConfigSource.DEFAULT_CONFIG],
+      ['log.cleaner.enable', 'true', true, ConfigSource.DEFAULT_CONFIG],
+      ['log.cleaner.threads', '1', false, ConfigSource.DEFAULT_CONFIG],
+    ])
+    expect(await setBrokerConfig('log.cleaner.enable', 'false')).toEqual([ErrorCode.INVALID_REQUEST, 'Cannot update these configs dynamically: Set(log.cleaner.enable)'])
+    const [code, message] = await setBrokerConfig('log.cleaner.backoff.ms', 'soon')
+    expect(code).toBe(ErrorCode.INVALID_REQUEST)
+    expect(message).toContain('log.cleaner.backoff.ms')
+
+    // A compacted topic with closed segments, which the cleaner (waiting an hour) leaves alone.
+    const topic = uniqueName('compacted')
+    const kafka = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING })
+    const admin = kafka.admin()
+    await admin.connect()
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }, { name: 'segment.ms', value: '500' }, { name: 'min.cleanable.dirty.ratio', value: '0.01' }] }] })
+    await admin.disconnect()
+    const producer = kafka.producer()
+    await producer.connect()
+    const base = Date.now() - 60_000
+    for (let round = 0; round < 3; round++) await producer.send({ topic, messages: [{ key: 'k', value: `v${round}`, timestamp: String(base + round * 1000) }] })
+    await producer.disconnect()
+
+    expect(await setBrokerConfig('log.cleaner.backoff.ms', '20')).toEqual([ErrorCode.NONE, null])
+    await eventually(async () => {
+      const text = await readFile(join(dir, 'cleaner-offset-checkpoint'), 'utf8')
+      expect(text).toContain(`${topic} 0 2\n`)
+    })
+  })
+})
