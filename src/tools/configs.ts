@@ -10,6 +10,7 @@ import { DescribeConfigs } from '../protocol/generated/describe-configs.js'
 import type { DescribeConfigsResourceResult } from '../protocol/generated/describe-configs.js'
 import { IncrementalAlterConfigs } from '../protocol/generated/incremental-alter-configs.js'
 import { ErrorCode } from '../protocol/error-codes.js'
+import { adminClientId } from './client/client-config.js'
 import { ToolClient } from './client/tool-client.js'
 import { ConnectionError, KafkaResponseError, ToolError } from './client/tool-error.js'
 import { listTopics } from './client/topic-metadata.js'
@@ -70,7 +71,7 @@ interface Entity {
 async function main(argv: readonly string[], io: ToolIO): Promise<number> {
   const args = parseToolArgs(argv, options)
   const entity = entityOf(args)
-  const client = await connect(args)
+  const client = await connect(args, io)
   try {
     if (args.has('describe')) await describe(client, entity, args.has('all'), io)
     else await alter(client, entity, args, io)
@@ -93,10 +94,10 @@ function describeError(err: unknown): string {
   return err instanceof Error ? err.message : String(err)
 }
 
-async function connect(args: ParsedArgs): Promise<ToolClient> {
+async function connect(args: ParsedArgs, io: ToolIO): Promise<ToolClient> {
   const bootstrap = args.value('bootstrap-server')
   if (bootstrap === undefined) throw new UsageError('One of the required --bootstrap-server or --bootstrap-controller arguments must be specified')
-  return ToolClient.connect(bootstrap, 'adminclient-1')
+  return ToolClient.connect(bootstrap, await adminClientId(args.value('command-config'), 'adminclient-1', (line) => io.stderr(`${line}\n`)))
 }
 
 function entityOf(args: ParsedArgs): Entity {

@@ -11,6 +11,8 @@ export const groupOptions: OptionSpecs = {
   list: { kind: 'flag', description: 'List all consumer groups.' },
   describe: { kind: 'flag', description: 'Describe consumer group and list offset lag (number of messages not yet processed) related to given group.' },
   delete: { kind: 'flag', description: "Pass in groups to delete topic partition offsets and ownership information over the entire consumer group. For instance --group g1 --group g2" },
+  'delete-offsets': { kind: 'flag', description: 'Delete offsets of consumer group. Supports one consumer group at the time, and multiple topics.' },
+  'from-file': { kind: 'value', description: 'Reset offsets to values defined in CSV file.' },
   'reset-offsets': { kind: 'flag', description: 'Reset offsets of consumer group. Supports one consumer group at the time, and instances should be inactive.' },
   'dry-run': { kind: 'flag', description: 'Only show results without executing changes on Consumer Groups. Supported operations: reset-offsets.' },
   execute: { kind: 'flag', description: 'Execute operation. Supported operations: reset-offsets.' },

@@ -5,8 +5,10 @@
  */
 import { DeleteGroups } from '../protocol/generated/delete-groups.js'
 import { ErrorCode } from '../protocol/error-codes.js'
+import { adminClientId } from './client/client-config.js'
 import { ToolClient } from './client/tool-client.js'
 import { ConnectionError, defaultMessage } from './client/tool-error.js'
+import { deleteOffsets } from './groups/delete-offsets.js'
 import { describeGroups } from './groups/describe-groups.js'
 import { listConsumerGroups } from './groups/group-info.js'
 import { RESET_SCENARIOS, resetOffsets } from './groups/reset-offsets.js'
@@ -15,7 +17,7 @@ import { pad, parseToolArgs, UsageError } from './tool-args.js'
 import type { ParsedArgs } from './tool-args.js'
 import type { Tool, ToolIO } from './tool.js'
 
-const ACTIONS = ['list', 'describe', 'delete', 'reset-offsets'] as const
+const ACTIONS = ['list', 'describe', 'delete', 'reset-offsets', 'delete-offsets'] as const
 
 /** Kafka's exception classes for the codes a group deletion meets. */
 const EXCEPTIONS: Readonly<Record<number, string>> = {
@@ -28,9 +30,9 @@ const EXCEPTIONS: Readonly<Record<number, string>> = {
 async function main(argv: readonly string[], io: ToolIO): Promise<number> {
   const args = parseToolArgs(argv, groupOptions)
   const actions = ACTIONS.filter((a) => args.has(a))
-  if (actions.length !== 1) throw new UsageError(`Command must include exactly one action: ${[...ACTIONS, 'delete-offsets', 'validate-regex'].map((a) => `--${a}`).join(', ')}`)
+  if (actions.length !== 1) throw new UsageError(`Command must include exactly one action: ${ACTIONS.map((a) => `--${a}`).join(', ')}`)
   checkArgs(args)
-  const client = await ToolClient.connect(args.value('bootstrap-server') as string, 'adminclient-1')
+  const client = await ToolClient.connect(args.value('bootstrap-server') as string, await adminClientId(args.value('command-config'), 'adminclient-1', (line) => io.stderr(`${line}\n`)))
   try {
     const groups = args.has('all-groups') ? (await listConsumerGroups(client)).map((g) => g.groupId) : args.values('group')
     switch (actions[0]) {
@@ -47,6 +49,9 @@ async function main(argv: readonly string[], io: ToolIO): Promise<number> {
         break
       case 'reset-offsets':
         await reset(client, groups, args, io)
+        break
+      case 'delete-offsets':
+        await deleteOffsets(client, args.value('group') as string, args.values('topic'), io)
         break
     }
     return 0
@@ -65,6 +70,9 @@ function checkArgs(args: ParsedArgs): void {
   if (needsGroup && !args.has('group') && !args.has('all-groups')) {
     const action = ACTIONS.find((a) => args.has(a))
     throw new UsageError(`Option [${action}] takes one of these options: [all-groups], [group]`)
+  }
+  if (args.has('delete-offsets') && (args.values('group').length !== 1 || !args.has('topic'))) {
+    throw new UsageError('Option [delete-offsets] takes the following options: [group], [topic]')
   }
   if (args.has('reset-offsets')) {
     if (args.has('dry-run') && args.has('execute')) throw new UsageError('Option [reset-offsets] only accepts one of [execute, dry-run]')

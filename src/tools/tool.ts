@@ -3,6 +3,7 @@
  * given streams and returns the exit code. Tests call the main in-process; the CLI and the
  * bin/ shims call it with the process's streams.
  */
+import { readFileSync } from 'node:fs'
 import { ConnectionError, ToolError } from './client/tool-error.js'
 import { formatUsage, UsageError } from './tool-args.js'
 import type { OptionSpecs } from './tool-args.js'
@@ -32,6 +33,10 @@ export async function runTool(tool: Tool, argv: readonly string[], io: ToolIO): 
     io.stdout(`${tool.description}\n${formatUsage(tool.options)}`)
     return 0
   }
+  if (argv.includes('--version')) {
+    io.stdout(`${brookVersion()} (Brook)\n`)
+    return 0
+  }
   try {
     return await tool.main(argv, io)
   } catch (err) {
@@ -50,6 +55,12 @@ export async function runTool(tool: Tool, argv: readonly string[], io: ToolIO): 
     io.stderr(`Error: ${err instanceof Error ? err.message : String(err)}\n`)
     return 1
   }
+}
+
+/** Brook's package version, which `--version` prints where Kafka's tools print Kafka's. */
+function brookVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  return pkg.version
 }
 
 /** The process's own streams, for the CLI and the bin shims. */

@@ -8,7 +8,8 @@ import { CreatePartitions } from '../protocol/generated/create-partitions.js'
 import { CreateTopics } from '../protocol/generated/create-topics.js'
 import { DeleteTopics } from '../protocol/generated/delete-topics.js'
 import { ErrorCode } from '../protocol/error-codes.js'
-import { ZERO_UUID } from '../protocol/primitives/uuid.js'
+import { isUuid, ZERO_UUID } from '../protocol/primitives/uuid.js'
+import { adminClientId } from './client/client-config.js'
 import { ToolClient } from './client/tool-client.js'
 import { ConnectionError, KafkaResponseError, ToolError } from './client/tool-error.js'
 import { isInternalTopic, listTopics, topicMatcher } from './client/topic-metadata.js'
@@ -56,7 +57,7 @@ async function main(argv: readonly string[], io: ToolIO): Promise<number> {
     io.stderr('--bootstrap-server must be specified\n')
     return 1
   }
-  const client = await ToolClient.connect(bootstrap, 'adminclient-1')
+  const client = await ToolClient.connect(bootstrap, await adminClientId(args.value('command-config'), 'adminclient-1', (line) => io.stderr(`${line}\n`)))
   try {
     switch (actions[0]) {
       case 'create':
@@ -66,7 +67,7 @@ async function main(argv: readonly string[], io: ToolIO): Promise<number> {
         await listTopicNames(client, args, io)
         break
       case 'describe':
-        await describeTopics(client, args, io, await selectTopics(client, args))
+        await describeTopics(client, args, io, args.has('topic-id') && args.value('topic-id')?.trim() !== ZERO_UUID ? await topicById(client, args, io) : await selectTopics(client, args))
         break
       case 'alter':
         await alterTopic(client, args)
@@ -103,6 +104,7 @@ function checkArgs(args: ParsedArgs): void {
     if (args.has('config')) throw new UsageError('Option "[config]" can\'t be used with option "[alter]" (To alter topic configurations, the kafka-configs tool can be used.)')
     if (!args.has('partitions')) throw new UsageError('Missing required argument "[partitions]"')
   }
+  notWith('topic-id', ['describe'])
   notWith('config', ['create'])
   notWith('partitions', ['alter', 'create'])
   notWith('replication-factor', ['create'])
@@ -136,6 +138,19 @@ async function selectTopics(client: ToolClient, args: ParsedArgs): Promise<strin
     throw new IllegalArgument(`Topic '${requested}' does not exist as expected`)
   }
   return topics
+}
+
+/**
+ * The topic --topic-id names (it wins over --topic, as in TopicCommand): looked up among the
+ * listed topics, so --exclude-internal and --if-exists apply as they do to names.
+ */
+async function topicById(client: ToolClient, args: ParsedArgs, io: ToolIO): Promise<string[]> {
+  const id = (args.value('topic-id') as string).trim()
+  if (!isUuid(id)) throw new IllegalArgument(`Input string \`${id}\` is not a base64-encoded UUID of 16 bytes`)
+  if (args.has('topic') && args.has('if-exists')) io.stdout('Only topic id will be used when both --topic and --topic-id are specified and topicId is not Uuid.ZERO_UUID\n')
+  const found = (await listTopics(client, !args.has('exclude-internal'))).find((t) => t.topicId === id)
+  if (found === undefined && !args.has('if-exists')) throw new IllegalArgument(`TopicId '${id}' does not exist as expected`)
+  return found === undefined ? [] : [found.name as string]
 }
 
 async function listTopicNames(client: ToolClient, args: ParsedArgs, io: ToolIO): Promise<void> {

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Broker } from '../../src/broker.js'
 import { consoleConsumerTool } from '../../src/tools/console-consumer.js'
@@ -5,7 +7,7 @@ import { consoleProducerTool } from '../../src/tools/console-producer.js'
 import { consumerGroupsTool } from '../../src/tools/consumer-groups.js'
 import { topicsTool } from '../../src/tools/topics.js'
 import { startTestBroker } from '../helpers/broker.js'
-import { uniqueName } from '../helpers/index.js'
+import { tempDir, uniqueName } from '../helpers/index.js'
 import { runInProcess } from './run-tool.js'
 
 let broker: Broker
@@ -71,6 +73,36 @@ describe('kafka-consumer-groups', () => {
     const again = await groups('--delete', '--group', group)
     expect(again.stdout).toBe(
       `\nError: Deletion of some consumer groups failed:\n* Group '${group}' could not be deleted due to: org.apache.kafka.common.errors.GroupIdNotFoundException: The group id does not exist.\n`,
+    )
+  })
+
+  it('deletes offsets of a topic in Kafka\'s table layout, with a row for a missing topic', async () => {
+    const { topic, group } = await fixture(3, 3)
+    const missing = uniqueName('nope')
+    const row = (t: string, p: string, status: string): string => `\n${t.padEnd(30)} ${p.padEnd(15)} ${status.padEnd(15)}`
+    const deleted = await groups('--delete-offsets', '--group', group, '--topic', topic)
+    expect(deleted).toEqual({ code: 0, stdout: `Request succeed for deleting offsets with topic ${topic} group ${group}\n${row('TOPIC', 'PARTITION', 'STATUS')}${row(topic, '0', 'Successful')}\n`, stderr: '' })
+    expect((await groups('--describe', '--group', group)).stdout).not.toContain(topic)
+    const partial = await groups('--delete-offsets', '--group', group, '--topic', `${topic}:0`, '--topic', missing)
+    const unknown = 'Error: :org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition.'
+    expect(partial.stdout).toBe(
+      `\nError: Encounter some partition level error, see the follow-up details:\n${row('TOPIC', 'PARTITION', 'STATUS')}${row(topic, '0', 'Successful')}${row(missing, 'Not Provided', unknown)}\n`,
+    )
+    expect((await groups('--delete-offsets', '--group', group)).code).toBe(1)
+  })
+
+  it('resets offsets from the CSV file --export writes', async () => {
+    const { topic, group } = await fixture(5, 5)
+    const exported = await groups('--reset-offsets', '--group', group, '--topic', topic, '--to-offset', '2', '--dry-run', '--export')
+    expect(exported.stdout).toBe(`${topic},0,2\n\n`)
+    const file = join(tempDir('brook-plan-'), 'plan.csv')
+    writeFileSync(file, exported.stdout)
+    const applied = await groups('--reset-offsets', '--group', group, '--from-file', file, '--execute')
+    expect(applied.stdout).toContain(`${topic.padEnd(Math.max(15, topic.length))} ${'0'.padEnd(10)} 2\n`)
+    expect((await groups('--describe', '--group', group)).stdout).toMatch(/ 2 +5 +3 +- /)
+    writeFileSync(file, `other-group,${topic},0,1\n`)
+    expect((await groups('--reset-offsets', '--group', group, '--from-file', file, '--execute')).stdout).toBe(
+      `\nError: No reset plan for group ${group} found\n\n${'GROUP'.padEnd(Math.max(15, group.length))} ${'TOPIC'.padEnd(15)} ${'PARTITION'.padEnd(10)} NEW-OFFSET\n`,
     )
   })
 })

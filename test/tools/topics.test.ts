@@ -1,8 +1,10 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Broker } from '../../src/broker.js'
 import { topicsTool } from '../../src/tools/topics.js'
 import { startTestBroker } from '../helpers/broker.js'
-import { uniqueName } from '../helpers/index.js'
+import { tempDir, uniqueName } from '../helpers/index.js'
 import { runInProcess } from './run-tool.js'
 
 let broker: Broker
@@ -68,5 +70,40 @@ describe('kafka-topics', () => {
     const run = await topics('--topic', 'x')
     expect(run.code).toBe(1)
     expect(run.stderr).toMatch(/^Command must include exactly one action: --list, --describe, --create, --alter or --delete\nOption\s+Description/)
+  })
+})
+
+describe('kafka-topics --topic-id and --command-config', () => {
+  it('describes a topic by id, and says when no topic has it', async () => {
+    const name = uniqueName('tid')
+    await topics('--create', '--topic', name, '--partitions', '2')
+    const byName = await topics('--describe', '--topic', name)
+    const id = /\tTopicId: ([\w-]{22})\t/.exec(byName.stdout)?.[1] as string
+    expect(await topics('--describe', '--topic-id', id)).toEqual(byName)
+    const other = 'AAAAAAAAAAAAAAAAAAAAAQ'
+    expect(await topics('--describe', '--topic-id', other)).toEqual({ code: 1, stdout: '', stderr: `TopicId '${other}' does not exist as expected\n` })
+    expect(await topics('--describe', '--topic-id', other, '--if-exists')).toEqual({ code: 0, stdout: '', stderr: '' })
+    expect((await topics('--describe', '--topic-id', 'not-a-uuid')).code).toBe(1)
+    const del = await topics('--delete', '--topic', name, '--topic-id', id)
+    expect(del.code).toBe(1)
+    expect(del.stderr).toMatch(/^Option "\[topic-id\]" can't be used with option "\[delete\]"\n/)
+  })
+
+  it('applies client.id from --command-config and refuses SASL', async () => {
+    const dir = tempDir('brook-props-')
+    writeFileSync(join(dir, 'ok.properties'), 'client.id=my-admin\nrequest.timeout.ms=1000\n')
+    const ok = await topics('--list', '--command-config', join(dir, 'ok.properties'))
+    expect(ok.code).toBe(0)
+    expect(ok.stderr).toMatch(/WARN These configurations '\[request\.timeout\.ms\]' were supplied but are not used yet\. \(org\.apache\.kafka\.clients\.admin\.AdminClientConfig\)\n$/)
+    writeFileSync(join(dir, 'sasl.properties'), 'security.protocol=SASL_PLAINTEXT\n')
+    expect(await topics('--list', '--command-config', join(dir, 'sasl.properties'))).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: "Error: security.protocol=SASL_PLAINTEXT is not supported: Brook's tools connect with PLAINTEXT only\n",
+    })
+  })
+
+  it('prints the version with --version', async () => {
+    expect(await topics('--version')).toMatchObject({ code: 0, stdout: expect.stringMatching(/^\d+\.\d+\.\d+ \(Brook\)\n$/) })
   })
 })

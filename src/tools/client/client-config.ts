@@ -133,3 +133,9 @@ export function boolProp(props: ReadonlyMap<string, string>, key: string, fallba
   if (v !== 'true' && v !== 'false') throw new ToolError(`Invalid value ${raw} for configuration ${key}: Expected value to be either true or false`)
   return v === 'true'
 }
+
+/** The client id of an admin tool: its `--command-config` file's client.id, checked as above. */
+export async function adminClientId(file: string | undefined, fallback: string, warn: (line: string) => void): Promise<string> {
+  const props = await clientProps('admin', file, new Map(), [], warn)
+  return props.get('client.id') ?? fallback
+}

@@ -3,6 +3,7 @@
  * Dead) by scenario, clamps explicit ones into the log's range as GroupOffsetsResetter does,
  * and commits them only with --execute (dry run otherwise).
  */
+import { readFile } from 'node:fs/promises'
 import { commitOffsets, EARLIEST, fetchCommitted, LATEST, listOffsets, tpKey } from '../client/group-offsets.js'
 import type { OffsetToCommit, TopicPartition } from '../client/group-offsets.js'
 import type { ToolClient } from '../client/tool-client.js'
@@ -14,12 +15,13 @@ import type { ParsedArgs } from '../tool-args.js'
 import type { ToolIO } from '../tool.js'
 import { describeGroup } from './group-info.js'
 
-export const RESET_SCENARIOS = ['to-offset', 'to-datetime', 'by-duration', 'to-earliest', 'to-latest', 'shift-by', 'to-current'] as const
+export const RESET_SCENARIOS = ['to-offset', 'to-datetime', 'by-duration', 'to-earliest', 'to-latest', 'shift-by', 'from-file', 'to-current'] as const
 
 /** New offsets by group; a group that may not be reset maps to none. */
 export async function resetOffsets(client: ToolClient, groupIds: readonly string[], args: ParsedArgs, io: ToolIO): Promise<Map<string, OffsetToCommit[]>> {
   const execute = args.has('execute') && !args.has('dry-run')
   const out = new Map<string, OffsetToCommit[]>()
+  const fromFile = args.has('from-file') ? await readResetPlan(args.value('from-file') as string, groupIds) : undefined
   for (const groupId of groupIds) {
     const group = await describeGroup(client, groupId)
     if (group.state !== 'Empty' && group.state !== 'Dead') {
@@ -30,6 +32,19 @@ export async function resetOffsets(client: ToolClient, groupIds: readonly string
     const coordinator = group.coordinator.nodeId
     const committed = await fetchCommitted(client, coordinator, groupId, null)
     let partitions: TopicPartition[]
+    if (fromFile !== undefined) {
+      const planned = fromFile.get(groupId)
+      if (planned === undefined) {
+        io.stdout(`\nError: No reset plan for group ${groupId} found\n`)
+        out.set(groupId, [])
+        continue
+      }
+      const layouts = await checkPartitions(client, planned)
+      const offsets = await clamp(client, layouts, new Map(planned.map((o) => [tpKey(o), o.offset])), io)
+      if (execute) await commitOffsets(client, coordinator, groupId, offsets)
+      out.set(groupId, offsets)
+      continue
+    }
     if (args.has('all-topics')) partitions = [...committed.values()].map((c) => c.tp)
     else if (args.has('topic')) partitions = await parseTopics(client, args.values('topic'))
     else throw new UsageError('One of the reset scopes should be defined: --all-topics, --topic.')
@@ -39,6 +54,33 @@ export async function resetOffsets(client: ToolClient, groupIds: readonly string
     out.set(groupId, planned)
   }
   return out
+}
+
+/**
+ * A reset plan in the CSV `--export` writes: `topic,partition,offset` for a single --group,
+ * `group,topic,partition,offset` otherwise (either form is read when one group is named).
+ */
+export async function readResetPlan(path: string, groupIds: readonly string[]): Promise<Map<string, OffsetToCommit[]>> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (err) {
+    throw new ToolError(`java.nio.file.NoSuchFileException: ${path}${(err as NodeJS.ErrnoException).code === 'ENOENT' ? '' : ` (${(err as Error).message})`}`)
+  }
+  const lines = text.split('\n').map((l) => l.replace(/\r$/, ''))
+  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop()
+  const singleGroup = groupIds.length === 1 && (lines[0] ?? '').split(',').length === 3
+  const plan = new Map<string, OffsetToCommit[]>()
+  for (const line of lines) {
+    const cells = line.split(',')
+    if (cells.length !== (singleGroup ? 3 : 4)) throw new ToolError(`Invalid reset plan line '${line}': expected ${singleGroup ? 'topic,partition,offset' : 'group,topic,partition,offset'}`)
+    const [group, topic, partition, offset] = singleGroup ? [groupIds[0] as string, ...cells] : cells
+    if (!/^\d+$/.test(partition as string) || !/^-?\d+$/.test(offset as string)) throw new ToolError(`Invalid reset plan line '${line}': partition and offset must be numbers`)
+    const list = plan.get(group as string) ?? []
+    list.push({ topic: topic as string, partition: Number(partition), offset: BigInt(offset as string) })
+    plan.set(group as string, list)
+  }
+  return plan
 }
 
 async function parseTopics(client: ToolClient, topicArgs: readonly string[]): Promise<TopicPartition[]> {
