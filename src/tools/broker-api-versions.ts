@@ -8,7 +8,7 @@ import type { ApiVersion } from '../protocol/generated/api-versions.js'
 import { apiTable } from '../protocol/generated/api-keys.js'
 import { ErrorCode, errorName } from '../protocol/error-codes.js'
 import { formatAddress } from './client/broker-connection.js'
-import { adminClientId } from './client/client-config.js'
+import { adminSettings } from './client/client-config.js'
 import { ToolClient } from './client/tool-client.js'
 import { parseToolArgs, UsageError } from './tool-args.js'
 import type { OptionSpecs } from './tool-args.js'
@@ -24,7 +24,8 @@ async function main(argv: readonly string[], io: ToolIO): Promise<number> {
   const args = parseToolArgs(argv, options)
   const bootstrap = args.value('bootstrap-server')
   if (bootstrap === undefined) throw new UsageError('Missing required argument "[bootstrap-server]"')
-  const client = await ToolClient.connect(bootstrap, await adminClientId(args.value('command-config'), 'admin-1', (line) => io.stderr(`${line}\n`)))
+  const admin = await adminSettings(args.value('command-config'), 'admin-1', (line) => io.stderr(`${line}\n`))
+  const client = await ToolClient.connect(bootstrap, admin.clientId, admin.requestTimeoutMs)
   try {
     await client.metadata([])
     for (const broker of client.brokers) {

@@ -10,7 +10,7 @@ import { DescribeConfigs } from '../protocol/generated/describe-configs.js'
 import type { DescribeConfigsResourceResult } from '../protocol/generated/describe-configs.js'
 import { IncrementalAlterConfigs } from '../protocol/generated/incremental-alter-configs.js'
 import { ErrorCode } from '../protocol/error-codes.js'
-import { adminClientId } from './client/client-config.js'
+import { adminSettings } from './client/client-config.js'
 import { ToolClient } from './client/tool-client.js'
 import { ConnectionError, KafkaResponseError, ToolError } from './client/tool-error.js'
 import { listTopics } from './client/topic-metadata.js'
@@ -97,7 +97,8 @@ function describeError(err: unknown): string {
 async function connect(args: ParsedArgs, io: ToolIO): Promise<ToolClient> {
   const bootstrap = args.value('bootstrap-server')
   if (bootstrap === undefined) throw new UsageError('One of the required --bootstrap-server or --bootstrap-controller arguments must be specified')
-  return ToolClient.connect(bootstrap, await adminClientId(args.value('command-config'), 'adminclient-1', (line) => io.stderr(`${line}\n`)))
+  const admin = await adminSettings(args.value('command-config'), 'adminclient-1', (line) => io.stderr(`${line}\n`))
+  return ToolClient.connect(bootstrap, admin.clientId, admin.requestTimeoutMs)
 }
 
 function entityOf(args: ParsedArgs): Entity {

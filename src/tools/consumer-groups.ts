@@ -5,7 +5,7 @@
  */
 import { DeleteGroups } from '../protocol/generated/delete-groups.js'
 import { ErrorCode } from '../protocol/error-codes.js'
-import { adminClientId } from './client/client-config.js'
+import { adminSettings } from './client/client-config.js'
 import { ToolClient } from './client/tool-client.js'
 import { ConnectionError, defaultMessage } from './client/tool-error.js'
 import { deleteOffsets } from './groups/delete-offsets.js'
@@ -32,7 +32,8 @@ async function main(argv: readonly string[], io: ToolIO): Promise<number> {
   const actions = ACTIONS.filter((a) => args.has(a))
   if (actions.length !== 1) throw new UsageError(`Command must include exactly one action: ${ACTIONS.map((a) => `--${a}`).join(', ')}`)
   checkArgs(args)
-  const client = await ToolClient.connect(args.value('bootstrap-server') as string, await adminClientId(args.value('command-config'), 'adminclient-1', (line) => io.stderr(`${line}\n`)))
+  const admin = await adminSettings(args.value('command-config'), 'adminclient-1', (line) => io.stderr(`${line}\n`))
+  const client = await ToolClient.connect(args.value('bootstrap-server') as string, admin.clientId, args.int('timeout') ?? admin.requestTimeoutMs)
   try {
     const groups = args.has('all-groups') ? (await listConsumerGroups(client)).map((g) => g.groupId) : args.values('group')
     switch (actions[0]) {

@@ -9,7 +9,7 @@ import { CreateTopics } from '../protocol/generated/create-topics.js'
 import { DeleteTopics } from '../protocol/generated/delete-topics.js'
 import { ErrorCode } from '../protocol/error-codes.js'
 import { isUuid, ZERO_UUID } from '../protocol/primitives/uuid.js'
-import { adminClientId } from './client/client-config.js'
+import { adminSettings } from './client/client-config.js'
 import { ToolClient } from './client/tool-client.js'
 import { ConnectionError, KafkaResponseError, ToolError } from './client/tool-error.js'
 import { isInternalTopic, listTopics, topicMatcher } from './client/topic-metadata.js'
@@ -57,7 +57,8 @@ async function main(argv: readonly string[], io: ToolIO): Promise<number> {
     io.stderr('--bootstrap-server must be specified\n')
     return 1
   }
-  const client = await ToolClient.connect(bootstrap, await adminClientId(args.value('command-config'), 'adminclient-1', (line) => io.stderr(`${line}\n`)))
+  const admin = await adminSettings(args.value('command-config'), 'adminclient-1', (line) => io.stderr(`${line}\n`))
+  const client = await ToolClient.connect(bootstrap, admin.clientId, admin.requestTimeoutMs)
   try {
     switch (actions[0]) {
       case 'create':

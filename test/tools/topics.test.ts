@@ -91,10 +91,10 @@ describe('kafka-topics --topic-id and --command-config', () => {
 
   it('applies client.id from --command-config and refuses SASL', async () => {
     const dir = tempDir('brook-props-')
-    writeFileSync(join(dir, 'ok.properties'), 'client.id=my-admin\nrequest.timeout.ms=1000\n')
+    writeFileSync(join(dir, 'ok.properties'), 'client.id=my-admin\nrequest.timeout.ms=5000\nfoo.bar=1\n')
     const ok = await topics('--list', '--command-config', join(dir, 'ok.properties'))
     expect(ok.code).toBe(0)
-    expect(ok.stderr).toMatch(/WARN These configurations '\[request\.timeout\.ms\]' were supplied but are not used yet\. \(org\.apache\.kafka\.clients\.admin\.AdminClientConfig\)\n$/)
+    expect(ok.stderr).toMatch(/WARN These configurations '\[foo\.bar\]' were supplied but are not used yet\. \(org\.apache\.kafka\.clients\.admin\.AdminClientConfig\)\n$/)
     writeFileSync(join(dir, 'sasl.properties'), 'security.protocol=SASL_PLAINTEXT\n')
     expect(await topics('--list', '--command-config', join(dir, 'sasl.properties'))).toEqual({
       code: 1,

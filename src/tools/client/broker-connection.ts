@@ -13,7 +13,7 @@ import {
 } from '../../protocol/generated/headers.js'
 import { Reader } from '../../protocol/primitives/reader.js'
 import { Writer } from '../../protocol/primitives/writer.js'
-import { ConnectionError } from './tool-error.js'
+import { ConnectionError, ToolError } from './tool-error.js'
 
 export interface BrokerAddress {
   readonly host: string
@@ -29,21 +29,24 @@ export class BrokerConnection {
   readonly address: BrokerAddress
   readonly #socket: Socket
   readonly #clientId: string
+  /** How long a request may wait for its response (request.timeout.ms); Infinity: no limit. */
+  readonly #requestTimeoutMs: number
   readonly #pending = new Map<number, Pending>()
   #buffered: Buffer = Buffer.alloc(0)
   #correlationId = 0
   #failure: Error | undefined
 
-  private constructor(socket: Socket, address: BrokerAddress, clientId: string) {
+  private constructor(socket: Socket, address: BrokerAddress, clientId: string, requestTimeoutMs: number) {
     this.#socket = socket
     this.address = address
     this.#clientId = clientId
+    this.#requestTimeoutMs = requestTimeoutMs
     socket.on('data', (chunk: Buffer) => this.#onData(chunk))
     socket.on('error', (err) => this.#fail(this.#lostError(err.message)))
     socket.on('close', () => this.#fail(this.#lostError('connection closed by the broker')))
   }
 
-  static async open(address: BrokerAddress, clientId: string, timeoutMs = 10_000): Promise<BrokerConnection> {
+  static async open(address: BrokerAddress, clientId: string, requestTimeoutMs = Infinity, timeoutMs = 10_000): Promise<BrokerConnection> {
     const socket = connect({ host: address.host, port: address.port, noDelay: true })
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -59,7 +62,7 @@ export class BrokerConnection {
         reject(new ConnectionError(`Connection to ${formatAddress(address)} could not be established (${err.message}). Broker may not be available.`))
       })
     })
-    return new BrokerConnection(socket, address, clientId)
+    return new BrokerConnection(socket, address, clientId, requestTimeoutMs)
   }
 
   /** Sends `request` as `api` at `version` and resolves with the decoded response. */
@@ -86,7 +89,17 @@ export class BrokerConnection {
     const correlationId = ++this.#correlationId
     const bytes = this.#encode(api, version, request, correlationId)
     return new Promise<Buffer>((resolve, reject) => {
-      this.#pending.set(correlationId, { resolve, reject })
+      const timer = Number.isFinite(this.#requestTimeoutMs)
+        ? setTimeout(() => {
+            this.#pending.delete(correlationId)
+            reject(new ToolError(`org.apache.kafka.common.errors.TimeoutException: ${api.name} got no response from ${formatAddress(this.address)} within ${this.#requestTimeoutMs} ms`))
+          }, this.#requestTimeoutMs)
+        : undefined
+      const settle = <T>(done: (v: T) => void) => (v: T): void => {
+        clearTimeout(timer)
+        done(v)
+      }
+      this.#pending.set(correlationId, { resolve: settle(resolve), reject: settle(reject) })
       this.#socket.write(bytes)
     })
   }

@@ -134,8 +134,15 @@ export function boolProp(props: ReadonlyMap<string, string>, key: string, fallba
   return v === 'true'
 }
 
-/** The client id of an admin tool: its `--command-config` file's client.id, checked as above. */
-export async function adminClientId(file: string | undefined, fallback: string, warn: (line: string) => void): Promise<string> {
-  const props = await clientProps('admin', file, new Map(), [], warn)
-  return props.get('client.id') ?? fallback
+export interface AdminSettings {
+  readonly clientId: string
+  readonly requestTimeoutMs: number
+}
+
+/** An admin tool's client.id and request.timeout.ms from its `--command-config` file, checked as above. */
+export async function adminSettings(file: string | undefined, fallbackClientId: string, warn: (line: string) => void): Promise<AdminSettings> {
+  const props = await clientProps('admin', file, new Map(), ['request.timeout.ms'], warn)
+  const requestTimeoutMs = intProp(props, 'request.timeout.ms', 30000)
+  if (requestTimeoutMs < 1) throw new ToolError(`Invalid value ${requestTimeoutMs} for configuration request.timeout.ms: Value must be at least 1`)
+  return { clientId: props.get('client.id') ?? fallbackClientId, requestTimeoutMs }
 }

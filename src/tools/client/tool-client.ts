@@ -28,25 +28,30 @@ const SOFTWARE_VERSION = '1'
 
 export class ToolClient {
   readonly clientId: string
+  readonly #requestTimeoutMs: number
   readonly #bootstrap: BrokerConnection
   readonly #versions: ApiVersionsResponse
   readonly #connections = new Map<number, Promise<BrokerConnection>>()
   #brokers = new Map<number, BrokerNode>()
 
-  private constructor(clientId: string, bootstrap: BrokerConnection, versions: ApiVersionsResponse) {
+  private constructor(clientId: string, bootstrap: BrokerConnection, versions: ApiVersionsResponse, requestTimeoutMs: number) {
     this.clientId = clientId
+    this.#requestTimeoutMs = requestTimeoutMs
     this.#bootstrap = bootstrap
     this.#versions = versions
   }
 
-  /** Connects to the first server of `servers` that answers ApiVersions. */
-  static async connect(servers: string, clientId: string): Promise<ToolClient> {
+  /**
+   * Connects to the first server of `servers` that answers ApiVersions; every request then waits
+   * at most `requestTimeoutMs` for its response.
+   */
+  static async connect(servers: string, clientId: string, requestTimeoutMs = Infinity): Promise<ToolClient> {
     let lastError: Error | undefined
     for (const address of parseBootstrap(servers)) {
       try {
-        const conn = await BrokerConnection.open(address, clientId)
+        const conn = await BrokerConnection.open(address, clientId, requestTimeoutMs)
         const versions = await negotiate(conn)
-        return new ToolClient(clientId, conn, versions)
+        return new ToolClient(clientId, conn, versions, requestTimeoutMs)
       } catch (err) {
         lastError = err as Error
       }
@@ -96,7 +101,7 @@ export class ToolClient {
       }
       if (node === undefined) throw new ToolError(`Unknown broker ${nodeId}`)
       const sameAsBootstrap = node.host === this.#bootstrap.address.host && node.port === this.#bootstrap.address.port
-      conn = sameAsBootstrap ? Promise.resolve(this.#bootstrap) : BrokerConnection.open(node, this.clientId)
+      conn = sameAsBootstrap ? Promise.resolve(this.#bootstrap) : BrokerConnection.open(node, this.clientId, this.#requestTimeoutMs)
       this.#connections.set(nodeId, conn)
     }
     return conn
