@@ -113,6 +113,8 @@ export class Broker {
           dedupeBufferSize: layers.get('log.cleaner.dedupe.buffer.size'),
           ioBufferLoadFactor: layers.get('log.cleaner.io.buffer.load.factor'),
           backoffMs: layers.get('log.cleaner.backoff.ms'),
+          ioBufferSize: layers.get('log.cleaner.io.buffer.size'),
+          ioMaxBytesPerSecond: layers.get('log.cleaner.io.max.bytes.per.second'),
         }),
       })
       const cleaner = logs.cleaner

@@ -327,13 +327,11 @@ export const brokerConfigDefs = {
   'log.cleaner.io.buffer.size': int({
     default: 524288,
     validator: atLeast(0),
-    doc: 'Read and write buffer of the cleaner in Kafka; Brook reads 256 KiB chunks and writes 1 MiB.',
-    inUse: false,
+    doc: 'Memory for the read and write buffers of the cleaner, split between the threads (a larger batch grows them).',
   }),
   'log.cleaner.io.max.bytes.per.second': double({
     default: 1.7976931348623157e308,
-    doc: 'I/O throttle of the cleaner in Kafka; Brook does not throttle it.',
-    inUse: false,
+    doc: 'The cleaner sleeps to keep the bytes it reads and writes under this rate.',
   }),
   'log.cleaner.backoff.ms': long({
     default: 15000,

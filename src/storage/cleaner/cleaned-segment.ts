@@ -23,9 +23,6 @@ import { encodeAbortedTxn } from '../transaction-index.js'
 export const CLEANED_SUFFIX = '.cleaned'
 export const SWAP_SUFFIX = '.swap'
 
-/** Output is gathered in a buffer of this size and written when it fills. */
-const WRITE_BYTES = 1 << 20
-
 export interface CleanedSegment {
   baseOffset: number
   size: number
@@ -59,7 +56,7 @@ export class CleanedSegmentWriter {
   readonly #indexes: Indexes
   readonly #indexIntervalBytes: number
   /** Batches gathered for the next write. */
-  readonly #out = Buffer.allocUnsafe(WRITE_BYTES)
+  readonly #out: Buffer
   #outBytes = 0
   #size = 0
   #written = 0
@@ -68,7 +65,8 @@ export class CleanedSegmentWriter {
   #offsetOfMaxTimestamp: number
   readonly #view = BatchHeader.view(Buffer.alloc(0))
 
-  private constructor(dir: string, baseOffset: number, fh: FileHandle, config: LogConfig) {
+  private constructor(dir: string, baseOffset: number, fh: FileHandle, config: LogConfig, bufferBytes: number) {
+    this.#out = Buffer.allocUnsafe(bufferBytes)
     this.#dir = dir
     this.baseOffset = baseOffset
     this.#fh = fh
@@ -77,9 +75,10 @@ export class CleanedSegmentWriter {
     this.#offsetOfMaxTimestamp = baseOffset
   }
 
-  static async create(dir: string, baseOffset: number, config: LogConfig): Promise<CleanedSegmentWriter> {
+  /** `bufferBytes`: output is gathered in a buffer of this size and written when it fills. */
+  static async create(dir: string, baseOffset: number, config: LogConfig, bufferBytes: number): Promise<CleanedSegmentWriter> {
     const [logPath] = segmentPaths(dir, baseOffset, CLEANED_SUFFIX)
-    return new CleanedSegmentWriter(dir, baseOffset, await open(logPath!, 'w'), config)
+    return new CleanedSegmentWriter(dir, baseOffset, await open(logPath!, 'w'), config, bufferBytes)
   }
 
   get size(): number {
@@ -100,10 +99,10 @@ export class CleanedSegmentWriter {
     }
     this.#bytesSinceLastIndexEntry += batch.length
     this.#size += batch.length
-    if (batch.length > WRITE_BYTES - this.#outBytes) {
+    if (batch.length > this.#out.length - this.#outBytes) {
       await this.#write()
       // A batch larger than the buffer goes out on its own, before any other could be copied in.
-      if (batch.length > WRITE_BYTES) return this.#writeAll(batch)
+      if (batch.length > this.#out.length) return this.#writeAll(batch)
     }
     this.#outBytes += batch.copy(this.#out, this.#outBytes)
   }

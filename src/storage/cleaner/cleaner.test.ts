@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { appendKeyed, appendMarker, compactedLog, readAll, recordsOf, type CleanerFixture, type KeyedRecord } from '../../../test/storage/cleaner-fixture.js'
 import { rng } from '../../../test/storage/helpers.js'
 import { CompressionType } from '../../protocol/records/attributes.js'
+import { cleanLog } from './cleaner.js'
+import { OffsetMap } from './offset-map.js'
 
 /** Cleans the filthiest log once and returns where the clean ended. */
 async function clean(fx: CleanerFixture): Promise<number> {
@@ -165,6 +167,28 @@ describe('log cleaner against an oracle', () => {
     await rm(`${fx.dir}/recovery-point-offset-checkpoint`)
     await fx.reopen()
     expect(await readAll(fx.log)).toEqual(cleaned)
+    await fx.manager.close()
+  })
+
+  it('counts every byte it reads and writes for log.cleaner.io.max.bytes.per.second', async () => {
+    const fx = await compactedLog()
+    for (let i = 0; i < 60; i++) await appendKeyed(fx, [{ key: `k${i % 5}`, value: 'v'.repeat(100) }])
+    await roll(fx)
+    const dirty = fx.log.segments.slice(0, -1).reduce((n, s) => n + s.size, 0)
+    const sizeBefore = fx.log.size
+    let counted = 0
+    const map = new OffsetMap(1 << 16)
+    const result = await cleanLog(fx.log, 0, fx.log.segmentBaseOffsets.at(-1)!, {
+      map: async () => (await map.clear(), map),
+      loadFactor: 0.9,
+      now: fx.clock.now(),
+      pace: () => {},
+      throttle: async (bytes) => void (counted += bytes),
+      ioBufferBytes: 4096,
+    })
+    // The transaction scan reads the whole log, the key map and the rewrite the closed segments; then what is written.
+    expect(counted).toBe(sizeBefore + dirty + dirty + result.stats.bytesRetained)
+    expect(result.stats.bytesRetained).toBeGreaterThan(0)
     await fx.manager.close()
   })
 })

@@ -31,6 +31,10 @@ export interface CleanOptions {
    * and throws CleaningAbortedError when the clean must stop.
    */
   pace: () => Promise<void> | void
+  /** Counts bytes read or written, sleeping when over log.cleaner.io.max.bytes.per.second. */
+  throttle: (bytes: number) => Promise<void>
+  /** Bytes of the read chunk and of the write buffer (log.cleaner.io.buffer.size / threads / 2, as Kafka). */
+  ioBufferBytes: number
 }
 
 export interface CleanResult {
@@ -46,7 +50,16 @@ export interface CleanResult {
 export async function cleanLog(log: PartitionLog, firstDirtyOffset: number, firstUncleanableOffset: number, opts: CleanOptions): Promise<CleanResult> {
   const segments = log.segments
   const indexed = new Map((await log.collectAbortedTransactions(0, log.logEndOffset)).map((t) => [`${t.producerId}:${t.lastOffset}`, t.lastStableOffset]))
-  const scan = await scanLog(segments, { to: log.logEndOffset, dirtyFrom: firstDirtyOffset, dirtyTo: firstUncleanableOffset, indexed, logStartOffset: log.logStartOffset, pace: opts.pace })
+  const scan = await scanLog(segments, {
+    to: log.logEndOffset,
+    dirtyFrom: firstDirtyOffset,
+    dirtyTo: firstUncleanableOffset,
+    indexed,
+    logStartOffset: log.logStartOffset,
+    pace: opts.pace,
+    throttle: opts.throttle,
+    chunkBytes: opts.ioBufferBytes,
+  })
   const aborted = scan.aborted
   const map = await opts.map(scan.dirtyRecords)
   const mappedBytes = await buildOffsetMap(map, segmentsIn(segments, firstDirtyOffset, firstUncleanableOffset), firstDirtyOffset, firstUncleanableOffset, aborted, opts)
@@ -82,8 +95,9 @@ async function buildOffsetMap(map: OffsetMap, dirty: readonly LogSegment[], star
   const maxDesired = Math.floor(map.slots * opts.loadFactor)
   let bytes = 0
   for (const seg of dirty) {
-    for await (const h of segmentBatches(seg, start, end)) {
+    for await (const h of segmentBatches(seg, start, end, opts.ioBufferBytes)) {
       await opts.pace()
+      await opts.throttle(h.sizeInBytes)
       if (h.isControl) txns.onControlBatchRead(h, await controlTypeOf(h))
       else if (!txns.onBatchRead(h)) {
         const records = await recordsOf(h)
@@ -108,13 +122,16 @@ async function buildOffsetMap(map: OffsetMap, dirty: readonly LogSegment[], star
 
 /** Kafka's cleanSegments: one group into one `.cleaned` segment, then the swap. */
 async function cleanSegments(log: PartitionLog, group: readonly LogSegment[], ctx: FilterContext, opts: CleanOptions): Promise<void> {
-  const writer = await CleanedSegmentWriter.create(log.dir, group[0]!.baseOffset, log.config)
+  const writer = await CleanedSegmentWriter.create(log.dir, group[0]!.baseOffset, log.config, opts.ioBufferBytes)
   try {
     for (const seg of group) {
-      for await (const h of segmentBatches(seg, seg.baseOffset, Number.MAX_SAFE_INTEGER)) {
+      for await (const h of segmentBatches(seg, seg.baseOffset, Number.MAX_SAFE_INTEGER, opts.ioBufferBytes)) {
         await opts.pace()
+        await opts.throttle(h.sizeInBytes)
         const out = await filterBatch(h, ctx)
-        if (out !== null) await writer.append(out)
+        if (out === null) continue
+        await writer.append(out)
+        await opts.throttle(out.length)
       }
     }
     const cleaned = await writer.finish(ctx.txns.takeRetainedAborted())

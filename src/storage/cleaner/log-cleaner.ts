@@ -16,6 +16,7 @@ import type { PartitionLog } from '../partition-log.js'
 import { cleanLog, CleaningAbortedError, type CleanResult } from './cleaner.js'
 import { filthiestLog } from './cleaner-manager.js'
 import { OffsetMap } from './offset-map.js'
+import { Throttler } from './throttler.js'
 
 export const CLEANER_OFFSET_CHECKPOINT = 'cleaner-offset-checkpoint'
 
@@ -33,6 +34,10 @@ export interface LogCleanerConfig {
   ioBufferLoadFactor: number
   /** log.cleaner.backoff.ms */
   backoffMs: number
+  /** log.cleaner.io.buffer.size: split between the threads, then between reading and writing. */
+  ioBufferSize: number
+  /** log.cleaner.io.max.bytes.per.second */
+  ioMaxBytesPerSecond: number
 }
 
 export const DEFAULT_CLEANER_CONFIG: Readonly<LogCleanerConfig> = Object.freeze({
@@ -41,6 +46,8 @@ export const DEFAULT_CLEANER_CONFIG: Readonly<LogCleanerConfig> = Object.freeze(
   dedupeBufferSize: 134217728,
   ioBufferLoadFactor: 0.9,
   backoffMs: 15000,
+  ioBufferSize: 524288,
+  ioMaxBytesPerSecond: Number.MAX_VALUE,
 })
 
 export interface LogCleanerOptions {
@@ -66,6 +73,8 @@ export class LogCleaner {
   readonly #checkpoints = new Map<string, OffsetCheckpoint>()
   readonly #uncleanable = new Set<PartitionLog>()
   #map: OffsetMap | null = null
+  /** One for all cleans, as Kafka's cleaner threads share theirs. */
+  readonly #throttler: Throttler
   #current: { log: PartitionLog; done: Promise<unknown>; abort: boolean } | null = null
   #running: Promise<void> | null = null
   #rounds: Promise<unknown> = Promise.resolve()
@@ -75,6 +84,7 @@ export class LogCleaner {
 
   private constructor(opts: LogCleanerOptions) {
     this.#opts = opts
+    this.#throttler = new Throttler(() => opts.config().ioMaxBytesPerSecond)
   }
 
   /** Reads each log dir's checkpoint; `start` begins the background loop. */
@@ -163,6 +173,8 @@ export class LogCleaner {
     if (ltc === null || this.#closed) return null
     const { log } = ltc
     const started = Date.now()
+    const config = this.#opts.config()
+    this.#throttler.reset()
     const current = { log, done: Promise.resolve() as Promise<unknown>, abort: false }
     let sliceStart = performance.now()
     const pace = async (): Promise<void> => {
@@ -173,9 +185,11 @@ export class LogCleaner {
     }
     const run = cleanLog(log, ltc.firstDirtyOffset, ltc.firstUncleanableOffset, {
       map: (keys) => this.#offsetMap(keys, pace),
-      loadFactor: this.#opts.config().ioBufferLoadFactor,
+      loadFactor: config.ioBufferLoadFactor,
       now,
       pace,
+      throttle: (bytes) => this.#throttler.maybeThrottle(bytes),
+      ioBufferBytes: Math.max(1024, Math.floor(config.ioBufferSize / Math.max(1, config.threads) / 2)),
     })
     current.done = run.catch(() => {})
     this.#current = current

@@ -12,19 +12,17 @@ import { LOG_SUFFIX } from '../file-names.js'
 import type { LogSegment } from '../log-segment.js'
 import { forEachRecord } from './raw-records.js'
 
-/** One read a chunk; each batch is handed over before the next read replaces the buffer. */
-export const READ_CHUNK_BYTES = 1024 * 1024
-
 /**
  * The batches of `segment` from the one holding `from` (or the first after it) to the first
  * starting at or after `to`. Each header views the reader's buffer: valid until the next one.
  */
-export async function* segmentBatches(segment: LogSegment, from: number, to: number): AsyncGenerator<BatchHeader> {
+export async function* segmentBatches(segment: LogSegment, from: number, to: number, chunkBytes: number): AsyncGenerator<BatchHeader> {
   const start = from <= segment.baseOffset ? 0 : (await segment.locate(from))?.position
   if (start === undefined) return
   const fh = await open(segment.path(LOG_SUFFIX), 'r')
   try {
-    const cursor = new BatchCursor(fh.fd, start, segment.size, READ_CHUNK_BYTES)
+    // One read a chunk; a batch larger than the chunk grows it (Kafka grows its buffer too).
+    const cursor = new BatchCursor(fh.fd, start, segment.size, chunkBytes)
     for (;;) {
       const step = await cursor.next(true)
       if (step.kind === 'end') return

@@ -44,6 +44,9 @@ export interface ScanOptions {
   logStartOffset: number
   /** Called for every batch: may yield or throw to stop. */
   pace: () => Promise<void> | void
+  /** Counts the bytes read (log.cleaner.io.max.bytes.per.second). */
+  throttle: (bytes: number) => Promise<void>
+  chunkBytes: number
 }
 
 /** One pass over the headers of `segments` (and the keys of control records). */
@@ -52,8 +55,9 @@ export async function scanLog(segments: readonly LogSegment[], o: ScanOptions): 
   let dirtyRecords = 0
   const openTxnFirstOffset = new Map<number, number>()
   for (const seg of segments) {
-    for await (const h of segmentBatches(seg, seg.baseOffset, o.to)) {
+    for await (const h of segmentBatches(seg, seg.baseOffset, o.to, o.chunkBytes)) {
       await o.pace()
+      await o.throttle(h.sizeInBytes)
       if (h.baseOffset >= o.dirtyFrom && h.baseOffset < o.dirtyTo) dirtyRecords += h.recordCount
       if (!h.isTransactional) continue
       const pid = h.producerId
