@@ -260,11 +260,6 @@ export class TransactionCoordinator implements TransactionVerifier {
     return removeExpiredTransactionalIds(this.#ctx, this.#loadedTxns())
   }
 
-  /** The transactional id's metadata, for tests and tools. */
-  transaction(transactionalId: string): TransactionMetadata | undefined {
-    return this.#txns.get(transactionalId)
-  }
-
   #loadedTxns(): TransactionMetadata[] {
     return [...this.#txns.values()].filter((t) => this.#partitions.get(this.partitionFor(t.transactionalId)) === 'loaded')
   }

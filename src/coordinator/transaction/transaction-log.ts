@@ -52,7 +52,7 @@ export function txnRecord(transactionalId: string, transit: TxnTransit): TxnLogR
   return { key, value: value.toBuffer() }
 }
 
-export function txnKey(transactionalId: string): Buffer {
+function txnKey(transactionalId: string): Buffer {
   const w = new Writer(4 + transactionalId.length * 3)
   w.writeInt16(KEY_VERSION)
   encodeTransactionLogKey(w, KEY_VERSION, { transactionalId })
