@@ -11,6 +11,7 @@ import { ManualClock } from '../../src/storage/clock.js'
 import { logConfig, type LogConfig } from '../../src/storage/log-config.js'
 import { LogManager } from '../../src/storage/log-manager.js'
 import type { PartitionLog } from '../../src/storage/partition-log.js'
+import type { AppendOptions } from '../../src/storage/partition-log-types.js'
 import { tempDir } from './helpers.js'
 
 export interface KeyedRecord {
@@ -61,10 +62,10 @@ export async function compactedLog(overrides: Partial<LogConfig> = {}, cleaner: 
 const buf = (s: string | null): Buffer | null => (s === null ? null : Buffer.from(s))
 
 /** Appends one batch of keyed records; returns its base offset. */
-export async function appendKeyed(fx: CleanerFixture, records: readonly KeyedRecord[], opts: BatchOptions = {}): Promise<number> {
+export async function appendKeyed(fx: CleanerFixture, records: readonly KeyedRecord[], opts: BatchOptions = {}, append: AppendOptions = {}): Promise<number> {
   const now = fx.clock.now()
   const batch = buildBatch(records.map((r) => ({ timestamp: r.timestamp ?? now, key: buf(r.key), value: buf(r.value) })), { ...opts, compress: compressSync })
-  return (await fx.log.append(batch)).baseOffset
+  return (await fx.log.append(batch, append)).baseOffset
 }
 
 /** Appends a COMMIT or ABORT marker for `producerId`. */

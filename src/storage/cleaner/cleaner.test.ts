@@ -1,6 +1,8 @@
+import { readdir, rm } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
 import { appendKeyed, appendMarker, compactedLog, readAll, recordsOf, type CleanerFixture, type KeyedRecord } from '../../../test/storage/cleaner-fixture.js'
 import { rng } from '../../../test/storage/helpers.js'
+import { ErrorCode } from '../../protocol/error-codes.js'
 import { CompressionType } from '../../protocol/records/attributes.js'
 import { cleanLog } from './cleaner.js'
 import { OffsetMap } from './offset-map.js'
@@ -162,7 +164,6 @@ describe('log cleaner against an oracle', () => {
     fx.config.cleanupPolicy = ['delete']
     await fx.manager.close()
     // An unclean shutdown: every segment is recovered from the start.
-    const { rm } = await import('node:fs/promises')
     await rm(`${fx.dir}/.kafka_cleanshutdown`)
     await rm(`${fx.dir}/recovery-point-offset-checkpoint`)
     await fx.reopen()
@@ -189,6 +190,24 @@ describe('log cleaner against an oracle', () => {
     // The transaction scan reads the whole log, the key map and the rewrite the closed segments; then what is written.
     expect(counted).toBe(sizeBefore + dirty + dirty + result.stats.bytesRetained)
     expect(result.stats.bytesRetained).toBeGreaterThan(0)
+    await fx.manager.close()
+  })
+
+  it('leaves producer state that survives a restart without snapshots: the producer goes on with its next sequence', async () => {
+    const fx = await compactedLog()
+    for (let seq = 0; seq < 5; seq++) await appendKeyed(fx, [{ key: 'k', value: `v${seq}` }], { producerId: 42, producerEpoch: 1, baseSequence: seq })
+    await roll(fx)
+    await clean(fx)
+    expect(recordsOf(await readAll(fx.log)).filter((r) => r.key === 'k').map((r) => r.value)).toEqual(['v4'])
+    await fx.manager.close()
+    for (const f of await readdir(fx.log.dir)) if (f.endsWith('.snapshot')) await rm(`${fx.log.dir}/${f}`)
+    await rm(`${fx.dir}/.kafka_cleanshutdown`)
+    await rm(`${fx.dir}/recovery-point-offset-checkpoint`)
+    await fx.reopen()
+    expect(fx.log.producerState.lastEntry(42)?.lastSeq).toBe(4)
+    const asClient = { origin: 'client' } as const
+    await appendKeyed(fx, [{ key: 'k', value: 'v5' }], { producerId: 42, producerEpoch: 1, baseSequence: 5 }, asClient)
+    await expect(appendKeyed(fx, [{ key: 'k', value: 'v7' }], { producerId: 42, producerEpoch: 1, baseSequence: 7 }, asClient)).rejects.toMatchObject({ errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER })
     await fx.manager.close()
   })
 })
