@@ -75,7 +75,8 @@ async function localClean(compression: CompressionType): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'brook-bench-cleaner-'))
   try {
     const clock = new ManualClock()
-    const config = logConfig({ cleanupPolicy: ['compact'], segmentBytes: 16 * MIB })
+    // Several segments whatever the size asked for: the active one is never cleaned.
+    const config = logConfig({ cleanupPolicy: ['compact'], segmentBytes: Math.min(16 * MIB, Math.max(MIB, Math.floor((Number(values['local-mib']) * MIB) / 4))) })
     const logs = await LogManager.open({ logDirs: [dir], clock, scheduler: clock, configFor: () => config, cleaner: { enable: false } })
     const log = await logs.createLog('bench', 0, { topicId: null })
     for (let seq = 0; log.size < Number(values['local-mib']) * MIB; ) {
@@ -195,29 +196,29 @@ async function brokerPhases(): Promise<void> {
     await child.command('loop')
 
     const without = await runLatency({ host, port, topic: 'lat-without', rate, seconds })
-    const loopWithout = JSON.parse(await child.command('loop')) as { loop: { p99: number; max: number } }
+    const loopWithout = JSON.parse(await child.command('loop')) as { loop: { p99: number; max: number; gcMax: number } }
 
     await child.command('config compacted min.cleanable.dirty.ratio 0.01')
     const phaseStart = performance.now()
     const withCleaner = await runLatency({ host, port, topic: 'lat-with', rate, seconds })
     const phaseEnd = performance.now()
-    const loopWith = JSON.parse(await child.command('loop')) as { loop: { p99: number; max: number } }
+    const loopWith = JSON.parse(await child.command('loop')) as { loop: { p99: number; max: number; gcMax: number } }
     while (child.cleaned.length === 0) await new Promise((r) => setTimeout(r, 100))
     const clean = child.cleaned[0]!
     const stats = clean.entry.stats as { bytesRead: number }
     const cleanMs = clean.entry.ms as number
 
     console.log(`\nProduce beside the cleaner: ${rate} msg/s of 1 KiB for ${seconds} s per phase, compacted topic of ${values.mib} MiB, broker in its own process\n`)
-    console.log('| phase | produce p50 | produce p99 | produce p99.9 | produce max | end-to-end p99 | broker event-loop delay p99 / max |')
-    console.log('|---|---|---|---|---|---|---|')
+    console.log('| phase | produce p50 | produce p99 | produce p99.9 | produce max | end-to-end p99 | broker event-loop delay p99 / max | broker GC pause max |')
+    console.log('|---|---|---|---|---|---|---|---|')
     // The messages sent while the clean ran (the producer sends at a fixed rate from the phase's start).
     const first = Math.max(0, Math.floor(((clean.at - cleanMs - phaseStart) * rate) / 1000))
     const last = Math.min(withCleaner.produce.length, Math.ceil(((clean.at - phaseStart) * rate) / 1000))
     const during = { produce: withCleaner.produce.subarray(first, last), endToEnd: withCleaner.endToEnd.subarray(first, last) }
     const rows = [
-      ['without cleaner', without, `${fmt(loopWithout.loop.p99, 1)} / ${fmt(loopWithout.loop.max, 1)} ms`],
-      ['second phase, all', withCleaner, `${fmt(loopWith.loop.p99, 1)} / ${fmt(loopWith.loop.max, 1)} ms`],
-      [`second phase, sent during the clean (${last - first})`, during, ''],
+      ['without cleaner', without, `${fmt(loopWithout.loop.p99, 1)} / ${fmt(loopWithout.loop.max, 1)} ms | ${fmt(loopWithout.loop.gcMax, 1)} ms`],
+      ['second phase, all', withCleaner, `${fmt(loopWith.loop.p99, 1)} / ${fmt(loopWith.loop.max, 1)} ms | ${fmt(loopWith.loop.gcMax, 1)} ms`],
+      [`second phase, sent during the clean (${last - first})`, during, ' | '],
     ] as const
     for (const [name, r, loop] of rows) {
       const p = percentiles(r.produce)

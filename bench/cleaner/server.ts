@@ -6,11 +6,12 @@
  * ({ cleaned: ... }) for each log the cleaner finishes. Reads commands on stdin, one a line:
  *   create <topic> <json configs>   creates a one-partition topic; answers "ok"
  *   config <topic> <key> <value>    sets a topic config (applies at once); answers "ok"
- *   loop                            event-loop delay since the last `loop`, { p50, p99, max } in ms
+ *   loop                            event-loop delay since the last `loop`, { p50, p99, max } in ms,
+ *                                   and the longest garbage-collection pause (gcMax)
  * Exits when stdin closes.
  *   argv: <data dir>
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks'
 import { createInterface } from 'node:readline'
 import { pino } from 'pino'
 import { Broker } from '../../src/broker.js'
@@ -43,14 +44,19 @@ const broker = await Broker.start({
 
 const delay = monitorEventLoopDelay({ resolution: 1 })
 delay.enable()
+let gcMax = 0
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcMax = Math.max(gcMax, e.duration)
+}).observe({ entryTypes: ['gc'] })
 console.log(JSON.stringify({ bootstrap: broker.bootstrap }))
 
 for await (const line of createInterface({ input: process.stdin })) {
   const [command, topic, ...rest] = line.trim().split(' ')
   if (command === 'loop') {
     const ms = (ns: number): number => Math.round(ns / 1e4) / 100
-    console.log(JSON.stringify({ loop: { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) } }))
+    console.log(JSON.stringify({ loop: { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max), gcMax: Math.round(gcMax * 100) / 100 } }))
     delay.reset()
+    gcMax = 0
     continue
   }
   if (command === 'create') await broker.cluster.createTopic({ name: topic!, partitions: 1, configs: JSON.parse(rest.join(' ')) as Record<string, string> })
