@@ -28,8 +28,9 @@ export interface LogToClean extends CleanableOffsets {
   cleanableRatio: number
 }
 
-/** Kafka's logSegments(from, to): from the segment holding `from` to the last starting below `to`. */
+/** Kafka's logSegments(from, to): from the segment holding `from` to the last starting below `to`; none when to <= from. */
 export function segmentsIn(segments: readonly LogSegment[], from: number, to: number): LogSegment[] {
+  if (to <= from) return []
   let i = 0
   while (i + 1 < segments.length && segments[i + 1]!.baseOffset <= from) i++
   const out: LogSegment[] = []

@@ -69,6 +69,20 @@ describe('LogCleaner', () => {
     await fx.manager.close()
   })
 
+  it('stops at an open transaction and does not go round in circles while it stays open', async () => {
+    const fx = await compactedLog()
+    await fill(fx, 30, 3)
+    // A transaction opens and spans a roll: the last stable offset stays at its first batch.
+    const open = await appendKeyed(fx, [{ key: 'txn', value: 'pending' }], { transactional: true, producerId: 77, producerEpoch: 0, baseSequence: 0 })
+    await fill(fx, 30, 3, 'w')
+    expect(fx.log.lastStableOffset).toBe(open)
+    expect(await fx.manager.cleaner.cleanFilthiestLog()).toMatchObject({ endOffset: open })
+    expect(recordsOf(await readAll(fx.log)).some((r) => r.key === 'txn')).toBe(true)
+    // Dirty bytes wait behind the open transaction: no round finds anything to do.
+    expect(await fx.manager.cleaner.cleanFilthiestLog()).toBeNull()
+    await fx.manager.close()
+  })
+
   it('never cleans a log whose cleanup.policy is delete', async () => {
     const fx = await compactedLog({ cleanupPolicy: ['delete'] })
     await fill(fx, 40, 2)

@@ -195,6 +195,8 @@ export class LogCleaner {
     this.#current = current
     try {
       const result = await run
+      // Nothing was mapped (the dirty range held no batch): no progress, so the loop backs off.
+      if (result.endOffset <= ltc.firstDirtyOffset) return null
       await this.#updateCheckpoint(log, result.endOffset)
       const summary: CleanSummary = { ...result, topic: log.topic, partition: log.partition, firstDirtyOffset: ltc.firstDirtyOffset, firstUncleanableOffset: ltc.firstUncleanableOffset, ms: Date.now() - started }
       this.#opts.logger.info(summary, 'cleaned log')
