@@ -13,6 +13,7 @@ import { describeCluster } from './describe-cluster.js'
 import { describeConfigs } from './describe-configs.js'
 import { describeGroups } from './describe-groups.js'
 import { describeLogDirs } from './describe-log-dirs.js'
+import { describeProducers } from './describe-producers.js'
 import { describeTopicPartitions } from './describe-topic-partitions.js'
 import { describeTransactions } from './describe-transactions.js'
 import { electLeaders } from './elect-leaders.js'
@@ -76,4 +77,5 @@ export const brokerHandlers: readonly ApiHandler[] = [
   txnOffsetCommit,
   describeTransactions,
   listTransactions,
+  describeProducers,
 ]

@@ -71,6 +71,7 @@ describe('handler registry', () => {
       TxnOffsetCommit: '0-4',
       DescribeTransactions: '0-0',
       ListTransactions: '0-1',
+      DescribeProducers: '0-0',
     })
   })
 })

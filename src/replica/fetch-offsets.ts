@@ -79,12 +79,7 @@ function leaderEpochError(currentLeaderEpoch: number): number {
 /** What a reader may see: consumers up to the high watermark (read_committed: the last stable offset), replicas the log end. */
 function lastFetchableOffset(log: PartitionLog, request: ListOffsetsRequest): number {
   if (request.replicaId !== CONSUMER_REPLICA_ID) return log.logEndOffset
-  return request.isolationLevel === IsolationLevel.READ_COMMITTED ? lastStableOffset(log) : log.highWatermark
-}
-
-/** No transaction can be open yet (transactional produce is refused): nothing holds it below the high watermark. */
-function lastStableOffset(log: PartitionLog): number {
-  return log.highWatermark
+  return request.isolationLevel === IsolationLevel.READ_COMMITTED ? log.lastStableOffset : log.highWatermark
 }
 
 /** Timestamps beyond 2^53 ms (year 287396) match no record: clamp them into number range. */

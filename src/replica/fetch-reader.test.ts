@@ -89,6 +89,8 @@ describe('readPartitions', () => {
         logStartOffset: log.logStartOffset,
         logEndOffset: log.logEndOffset,
         highWatermark: log.highWatermark,
+        lastStableOffset: log.lastStableOffset,
+        collectAbortedTransactions: (start, end) => log.collectAbortedTransactions(start, end),
         topicId: log.topicId,
         endOffsetForEpoch: (epoch) => log.endOffsetForEpoch(epoch),
         read: async (offset, maxBytes, opts) => {
@@ -164,7 +166,7 @@ describe('readPartitions', () => {
   })
 
   it('maps a failed read through readError', async () => {
-    const failing = { read: () => Promise.reject(new Error('disk gone')), logStartOffset: 0, logEndOffset: 5, highWatermark: 5, topicId: null, endOffsetForEpoch: () => ({ epoch: 0, endOffset: 5 }) }
+    const failing = { read: () => Promise.reject(new Error('disk gone')), logStartOffset: 0, logEndOffset: 5, highWatermark: 5, lastStableOffset: 5, collectAbortedTransactions: () => Promise.resolve([]), topicId: null, endOffsetForEpoch: () => ({ epoch: 0, endOffset: 5 }) }
     const seen: unknown[] = []
     const [r] = await readPartitions([readOf(failing)], settings(100, { readError: (_read, err) => (seen.push(err), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) }))
     expect(r!.errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)

@@ -16,13 +16,17 @@
  * is copied or decoded.
  */
 import { ErrorCode } from '../protocol/error-codes.js'
-import { BATCH } from '../protocol/records/batch-header.js'
+import { BATCH, readInt64 } from '../protocol/records/batch-header.js'
 import { ZERO_UUID } from '../protocol/primitives/uuid.js'
 import type { PartitionLog } from '../storage/partition-log.js'
+import type { AbortedTxn } from '../storage/producer-state/producer-state-manager.js'
 import type { PartitionFetchParams, TopicIdPartition } from './fetch-session.js'
 
 /** The part of a PartitionLog a fetch reads. */
-export type FetchableLog = Pick<PartitionLog, 'read' | 'logStartOffset' | 'logEndOffset' | 'highWatermark' | 'topicId' | 'endOffsetForEpoch'>
+export type FetchableLog = Pick<
+  PartitionLog,
+  'read' | 'logStartOffset' | 'logEndOffset' | 'highWatermark' | 'lastStableOffset' | 'collectAbortedTransactions' | 'topicId' | 'endOffsetForEpoch'
+>
 
 export interface PartitionRead {
   readonly tp: TopicIdPartition
@@ -40,6 +44,8 @@ export interface ReadSettings {
   readonly leaderEpoch: number
   /** Maps a failed read (an I/O error, a log deleted under the read) to the partition's error code. */
   readonly readError: (read: PartitionRead, err: unknown) => number
+  /** isolation_level 1 from a consumer: reads stop at the last stable offset and list the aborted transactions. */
+  readonly readCommitted?: boolean
 }
 
 /** Kafka's LogReadResult, in storage numbers. Offsets are -1 on an error, as Kafka answers them. */
@@ -54,6 +60,8 @@ export interface LogReadResult {
   logEndOffset: number
   /** v12+: the fetcher's last fetched epoch is not on this log; it must truncate to here. */
   divergingEpoch: { epoch: number; endOffset: number } | null
+  /** read_committed: the aborted transactions overlapping `records` (Kafka's collectAbortedTransactions); else null. */
+  abortedTransactions: AbortedTxn[] | null
 }
 
 /** Reads in flight per Fetch: the libuv thread pool has four threads by default. */
@@ -62,13 +70,15 @@ export const MAX_CONCURRENT_READS = 4
 const EMPTY = Buffer.alloc(0)
 
 export function errorResult(errorCode: number): LogReadResult {
-  return { errorCode, records: EMPTY, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, logEndOffset: -1, divergingEpoch: null }
+  return { errorCode, records: EMPTY, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, logEndOffset: -1, divergingEpoch: null, abortedTransactions: null }
 }
 
 /** The partition's offsets with no records: the answer when there is no room left, or the epochs diverge. */
 function emptyResult(log: FetchableLog, divergingEpoch: LogReadResult['divergingEpoch'] = null): LogReadResult {
-  const hw = log.highWatermark
-  return { errorCode: ErrorCode.NONE, records: EMPTY, highWatermark: hw, lastStableOffset: hw, logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset, divergingEpoch }
+  return {
+    errorCode: ErrorCode.NONE, records: EMPTY, highWatermark: log.highWatermark, lastStableOffset: log.lastStableOffset,
+    logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset, divergingEpoch, abortedTransactions: null,
+  }
 }
 
 /** Kafka's Partition.checkCurrentLeaderEpoch: a negative epoch is "not given". */
@@ -101,20 +111,32 @@ function precheck(read: PartitionRead, settings: ReadSettings): LogReadResult | 
 
 async function readOne(read: PartitionRead, log: FetchableLog, limit: number, minOneMessage: boolean, settings: ReadSettings): Promise<LogReadResult> {
   try {
-    const r = await log.read(Number(read.params.fetchOffset), limit, { minOneMessage })
+    const offset = Number(read.params.fetchOffset)
+    const lastStableOffset = log.lastStableOffset
+    const r = await log.read(offset, limit, settings.readCommitted === true ? { minOneMessage, maxOffset: lastStableOffset } : { minOneMessage })
     if (r.errorCode !== ErrorCode.NONE) return errorResult(r.errorCode)
     return {
       errorCode: ErrorCode.NONE,
       records: r.records,
       highWatermark: r.highWatermark,
-      lastStableOffset: r.highWatermark,
+      lastStableOffset,
       logStartOffset: r.logStartOffset,
       logEndOffset: r.logEndOffset,
       divergingEpoch: null,
+      abortedTransactions: settings.readCommitted === true ? await abortedIn(log, offset, r.records) : null,
     }
   } catch (err) {
     return errorResult(settings.readError(read, err))
   }
+}
+
+/** The aborted transactions overlapping the batches read from `offset`: up to the end of the last one. */
+function abortedIn(log: FetchableLog, offset: number, records: Buffer): Promise<AbortedTxn[]> | AbortedTxn[] {
+  if (records.length === 0) return []
+  let last = 0
+  for (let p = 0; p + BATCH.RECORDS <= records.length; p += records.readInt32BE(p + BATCH.LENGTH) + BATCH.LOG_OVERHEAD) last = p
+  const upperBound = readInt64(records, last + BATCH.BASE_OFFSET) + records.readInt32BE(last + BATCH.LAST_OFFSET_DELTA) + 1
+  return log.collectAbortedTransactions(offset, upperBound)
 }
 
 /** Reads every partition (see the header); results are in request order. */

@@ -114,9 +114,10 @@ export class FetchService {
       fromFollower: replicaId >= 0,
       leaderEpoch: LEADER_EPOCH,
       readError: (read, err) => this.#readError(read, err),
+      readCommitted: isConsumer && request.isolationLevel === READ_COMMITTED,
     }
     const results = reads.length === 0 ? [] : await this.#fetchMessages(reads, settings, request.maxWaitMs, Math.min(request.minBytes, maxBytes))
-    const withAborted = isConsumer && request.isolationLevel === READ_COMMITTED
+    const withAborted = settings.readCommitted === true
     const leaderHints = version >= LEADER_HINT_VERSION ? this.#leaderEndpoint(listenerName) : undefined
     const nodeEndpoints: NodeEndpoint[] = []
     const answered: PartitionResult[] = reads.map((read, i) => {
@@ -203,8 +204,10 @@ function partitionData(r: LogReadResult, withAbortedTransactions: boolean): Part
     divergingEpoch: r.divergingEpoch ? { epoch: r.divergingEpoch.epoch, endOffset: BigInt(r.divergingEpoch.endOffset) } : { epoch: -1, endOffset: -1n },
     currentLeader: { leaderId: -1, leaderEpoch: -1 },
     snapshotId: { endOffset: -1n, epoch: -1 },
-    // Without transactions there is nothing aborted; read_committed still gets the (empty) list, as from Kafka.
-    abortedTransactions: ok && withAbortedTransactions && r.divergingEpoch === null ? [] : null,
+    // read_committed gets the list even when empty, as from Kafka.
+    abortedTransactions: ok && withAbortedTransactions && r.divergingEpoch === null
+      ? (r.abortedTransactions ?? []).map((t) => ({ producerId: BigInt(t.producerId), firstOffset: BigInt(t.firstOffset) }))
+      : null,
     preferredReadReplica: -1,
     records: r.records,
   }
