@@ -58,15 +58,6 @@ export function writevAll(fd: number, bufs: Buffer[], position: number, done: (e
   })
 }
 
-/** writevAll without the thread pool, for writes small enough that the page cache takes them at once. Throws on failure. */
-export function writevAllSync(fd: number, bufs: Buffer[], position: number): void {
-  let total = 0
-  for (const b of bufs) total += b.length
-  for (let written = 0; written < total; ) {
-    written += fs.writevSync(fd, written === 0 ? bufs : skipBytes(bufs, written), position + written)
-  }
-}
-
 /** `bufs` without their first `n` bytes. */
 function skipBytes(bufs: Buffer[], n: number): Buffer[] {
   const rest: Buffer[] = []

@@ -1,9 +1,7 @@
 /**
  * The write side of a PartitionLog: numbers appends (stamping offsets into their batches),
- * queues them, and writes whatever queued up in this tick or while a write was in flight in
- * one writev, rolling the segment where needed. A write starts on the next tick, after the
- * promise jobs of this one: the appends of a client's pipelined requests, handled in one
- * turn of the event loop, go out together. Callback-style on the hot path: the time between one
+ * queues them, and writes whatever queued up while a write was in flight in one writev,
+ * rolling the segment where needed. Callback-style on the hot path: the time between one
  * write's completion and the next one's start is what a producer waiting on each append
  * feels, and every promise on that path costs.
  */
@@ -67,12 +65,6 @@ export class LogAppender {
   #queue: PendingAppend[] = []
   /** A group of appends is being written; the next starts when it completes. */
   #writing = false
-  /** A write is due on the next tick. */
-  #scheduled = false
-  readonly #startOnTick = (): void => {
-    this.#scheduled = false
-    if (!this.#writing) this.#writeNext()
-  }
   readonly #idle: Array<() => void> = []
 
   constructor(host: AppendHost, logEndOffset: number) {
@@ -107,10 +99,7 @@ export class LogAppender {
         buf: batches, batches: stamped.count, baseOffset, lastOffset: stamped.nextOffset - 1,
         maxTimestamp: stamped.maxTimestamp, logAppendTime, aborted: producers.aborted, done: false, resolve, reject,
       })
-      if (!this.#writing && !this.#scheduled) {
-        this.#scheduled = true
-        process.nextTick(this.#startOnTick)
-      }
+      if (!this.#writing) this.#writeNext()
     })
   }
 
@@ -199,23 +188,20 @@ export class LogAppender {
     if (epochChanged) epochs.flush().catch((err: unknown) => this.#host.logger.error({ err }, 'writing leader-epoch-checkpoint failed'))
   }
 
-  /**
-   * group[from, to) is written: resolve these appends, then continue with what follows (after,
-   * since a synchronous write completes, and resolves its appends, before it returns).
-   */
+  /** group[from, to) is written: continue with what follows, then resolve these appends. */
   #acknowledge(group: PendingAppend[], from: number, to: number): void {
-    const logStartOffset = this.#host.logStartOffset()
-    for (let i = from; i < to; i++) {
-      const a = group[i]!
-      a.done = true
-      a.resolve({ baseOffset: a.baseOffset, lastOffset: a.lastOffset, logAppendTime: a.logAppendTime, logStartOffset })
-    }
-    this.#host.acknowledged(group[to - 1]!.lastOffset + 1)
+    for (let i = from; i < to; i++) group[i]!.done = true
     if (to < group.length) this.#writeFrom(group, to)
     else {
       this.#writing = false
       this.#writeNext()
     }
+    const logStartOffset = this.#host.logStartOffset()
+    for (let i = from; i < to; i++) {
+      const a = group[i]!
+      a.resolve({ baseOffset: a.baseOffset, lastOffset: a.lastOffset, logAppendTime: a.logAppendTime, logStartOffset })
+    }
+    this.#host.acknowledged(group[to - 1]!.lastOffset + 1)
   }
 
   /** A write failed: its appends and those queued behind them (numbered after them) fail; numbering restarts after what was written. */

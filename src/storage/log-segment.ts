@@ -11,7 +11,7 @@ import type { Logger } from 'pino'
 import type { BatchHeader } from '../protocol/records/batch-header.js'
 import type { Clock } from './clock.js'
 import type { FdCache, FdLease } from './fd-cache.js'
-import { fsyncFd, truncateFd, writevAll, writevAllSync } from './file-io.js'
+import { fsyncFd, truncateFd, writevAll } from './file-io.js'
 import { DELETED_SUFFIX, INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, segmentFileName } from './file-names.js'
 import type { IndexCache, IndexHolder } from './index-cache.js'
 import type { LogConfig } from './log-config.js'
@@ -41,13 +41,6 @@ const MAX_HINTS = 16
  * synchronously (readAtSync): those bytes were appended moments ago, so the page cache holds them.
  */
 const HOT_TAIL_BYTES = 256 * 1024
-/**
- * Writes up to this size are made synchronously (into the page cache, as Kafka's request
- * threads write): cheaper than handing them to a pool thread and waiting for it to be
- * scheduled and to call back. Larger writes go through the pool so the event loop never
- * waits long on one.
- */
-const SYNC_WRITE_BYTES = 256 * 1024
 
 export class LogSegment implements IndexHolder {
   readonly baseOffset: number
@@ -235,23 +228,13 @@ export class LogSegment implements IndexHolder {
     }
     const start = this.#size
     this.#writing = true
-    const written = (err: Error | null): void => {
+    writevAll(lease.fd, bufs, start, (err) => {
       if (err === null) return this.#wrote(lease, null, start, done)
       // A failed write may have left part of its bytes: cut them so the next write starts clean.
       truncateFd(lease.fd, start)
         .catch(() => {})
         .finally(() => this.#wrote(lease, err, start, done))
-    }
-    let bytes = 0
-    for (const b of bufs) bytes += b.length
-    if (bytes > SYNC_WRITE_BYTES) return writevAll(lease.fd, bufs, start, written)
-    let failure: Error | null = null
-    try {
-      writevAllSync(lease.fd, bufs, start)
-    } catch (err) {
-      failure = err as Error
-    }
-    written(failure)
+    })
   }
 
   #wrote(lease: FdLease, err: Error | null, start: number, done: (err: Error | null, position: number) => void): void {
