@@ -1,7 +1,8 @@
 /**
  * Transactions across a broker restart on the same data dir: an open transaction (with offsets
- * sent to it) is still Ongoing after the restart, its offsets still pending (require_stable:
- * UNSTABLE_OFFSET_COMMIT), and a new producer with its transactional id aborts it; a committed
+ * sent to it) is still Ongoing after the restart, holding the last stable offset back, its offsets
+ * still pending (require_stable: UNSTABLE_OFFSET_COMMIT), and a new producer with its
+ * transactional id aborts it; a committed
  * transaction stays committed, with its group offsets replayed from __consumer_offsets; a
  * transaction whose markers had not been written when the broker stopped is completed at start-up.
  */
@@ -11,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { Broker } from '../../src/broker.js'
 import { ErrorCode } from '../../src/protocol/error-codes.js'
 import { DescribeTransactions } from '../../src/protocol/generated/describe-transactions.js'
+import { ListOffsets } from '../../src/protocol/generated/list-offsets.js'
 import { OffsetFetch } from '../../src/protocol/generated/offset-fetch.js'
 import { startTestBroker } from '../helpers/broker.js'
 import { eventually, tempDir, uniqueName } from '../helpers/index.js'
@@ -59,6 +61,14 @@ const fetchStable = (broker: Broker, groupId: string, topic: string) =>
     return (await c.receive(OffsetFetch, 7)).body.topics[0]!.partitions[0]!
   })
 
+/** The latest offset a consumer may read of partition 0: the high watermark, or with read_committed the last stable offset. */
+const latest = (broker: Broker, topic: string, readCommitted: boolean) =>
+  rawCall(broker, async (c) => {
+    const partitions = [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1n, maxNumOffsets: 1 }]
+    c.send(ListOffsets, 5, { replicaId: -1, isolationLevel: readCommitted ? 1 : 0, topics: [{ name: topic, partitions }] })
+    return (await c.receive(ListOffsets, 5)).body.topics[0]!.partitions[0]!.offset
+  })
+
 describe('transactions across a restart', () => {
   it('an open transaction is still Ongoing after a restart, its offsets pending, until a new producer aborts it', async () => {
     const dir = tempDir()
@@ -74,12 +84,15 @@ describe('transactions across a restart', () => {
     await txn.send({ topic, messages: [{ value: 'open' }] })
     await txn.sendOffsets({ consumerGroupId: groupId, topics: [{ topic: input, partitions: [{ partition: 0, offset: '7' }] }] })
     expect(await fetchStable(first, groupId, input)).toMatchObject({ errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT })
+    expect([await latest(first, topic, false), await latest(first, topic, true)]).toEqual([1n, 0n])
     const before = await describeTxn(first, transactionalId)
     for (const o of open.splice(0).reverse()) await o.close()
 
     const second = await start(dir)
     await eventually(async () => expect(await describeTxn(second, transactionalId)).toMatchObject({ errorCode: 0, transactionState: 'Ongoing', producerId: before.producerId, producerEpoch: before.producerEpoch }))
     await eventually(async () => expect(await fetchStable(second, groupId, input)).toMatchObject({ errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT }))
+    // The open transaction still holds the last stable offset back after recovery.
+    expect([await latest(second, topic, false), await latest(second, topic, true)]).toEqual([1n, 0n])
 
     // kafkajs retries CONCURRENT_TRANSACTIONS while the coordinator aborts the open transaction.
     const next = await producer(second, transactionalId)
@@ -87,6 +100,7 @@ describe('transactions across a restart', () => {
     await done.send({ topic, messages: [{ value: 'after' }] })
     await done.commit()
     await eventually(async () => expect(await storedLayout(second, topic, 0)).toEqual(['open@txn', 'ABORT', 'after@txn', 'COMMIT']))
+    expect([await latest(second, topic, false), await latest(second, topic, true)]).toEqual([4n, 4n])
     expect(await describeTxn(second, transactionalId)).toMatchObject({ producerId: before.producerId, producerEpoch: before.producerEpoch + 2 })
     await eventually(async () => expect(await fetchStable(second, groupId, input)).toMatchObject({ errorCode: ErrorCode.NONE, committedOffset: -1n }))
   })
@@ -112,6 +126,7 @@ describe('transactions across a restart', () => {
     await eventually(async () => expect(await describeTxn(second, transactionalId)).toMatchObject({ errorCode: 0, transactionState: 'CompleteCommit', topics: [] }))
     await eventually(async () => expect(await fetchStable(second, groupId, input)).toMatchObject({ errorCode: ErrorCode.NONE, committedOffset: 9n }))
     expect(await storedLayout(second, topic, 0)).toEqual(['kept@txn', 'COMMIT'])
+    expect([await latest(second, topic, false), await latest(second, topic, true)]).toEqual([2n, 2n])
     // The next producer of the id continues from the stored epoch.
     const next = await producer(second, transactionalId)
     const again = await next.transaction()
@@ -134,11 +149,13 @@ describe('transactions across a restart', () => {
     await txn.commit()
     expect(await describeTxn(first, transactionalId)).toMatchObject({ transactionState: 'PrepareCommit', topics: [{ topic, partitions: [0, 1] }] })
     expect(await storedLayout(first, topic, 0)).toEqual(['p0@txn'])
+    expect(await latest(first, topic, true)).toBe(0n)
     for (const o of open.splice(0).reverse()) await o.close()
 
     const second = await start(dir)
     await eventually(async () => expect(await describeTxn(second, transactionalId)).toMatchObject({ transactionState: 'CompleteCommit', topics: [] }))
     expect(await storedLayout(second, topic, 0)).toEqual(['p0@txn', 'COMMIT'])
     expect(await storedLayout(second, topic, 1)).toEqual(['p1@txn', 'COMMIT'])
+    expect(await latest(second, topic, true)).toBe(2n)
   })
 })
