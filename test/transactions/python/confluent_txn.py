@@ -6,6 +6,7 @@ send_offsets   produce "out" and send {"group", "input", "offset"} in a transact
 fencing        a second producer with the same transactional.id fences the first mid-transaction
 timeout        a transaction outlives transaction.timeout.ms and is aborted by the broker
 bad_timeout    transaction.timeout.ms above the broker's transaction.max.timeout.ms
+consume        reads partition 0 of "topic" from the start with "isolation" until "expected" values
 """
 import json
 import sys
@@ -85,5 +86,21 @@ elif scenario == "timeout":
 elif scenario == "bad_timeout":
     p = producer(**{"transaction.timeout.ms": args["timeout_ms"]})
     print(json.dumps({"init": error_of(lambda: p.init_transactions(10))}))
+elif scenario == "consume":
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": txn_id, "isolation.level": args["isolation"],
+                         "enable.auto.commit": False, "auto.offset.reset": "earliest"})
+    consumer.assign([TopicPartition(topic, 0, 0)])
+    values = []
+    deadline = time.time() + 20
+    while len(values) < args["expected"] and time.time() < deadline:
+        msg = consumer.poll(0.2)
+        if msg is not None and not msg.error():
+            values.append(msg.value().decode())
+    # Anything more (an aborted record) would arrive within this extra poll.
+    msg = consumer.poll(0.5)
+    if msg is not None and not msg.error():
+        values.append(msg.value().decode())
+    consumer.close()
+    print(json.dumps({"values": values}))
 else:
     sys.exit("unknown scenario " + scenario)
