@@ -63,6 +63,8 @@ export class ProducerStateManager {
    * ProducerStateError when the append must be refused; then nothing changed.
    */
   check(batches: Buffer, origin: AppendOrigin): ProducerCheck {
+    // Appends hold one producer's batches but for coordinator writes: a map only when a second producer shows up.
+    let only: ProducerAppendInfo | null = null
     let infos: Map<number, ProducerAppendInfo> | null = null
     let completed: CompletedTxn[] | null = null
     const h = this.#header
@@ -71,8 +73,7 @@ export class ProducerStateManager {
       // Producer ids are never negative: a negative high word is NO_PRODUCER_ID (-1).
       if (batches.readInt32BE(p + BATCH.PRODUCER_ID) < 0) continue
       const producerId = readInt64(batches, p + BATCH.PRODUCER_ID)
-      infos ??= new Map()
-      let info = infos.get(producerId)
+      let info: ProducerAppendInfo | undefined = only !== null && only.producerId === producerId ? only : infos?.get(producerId)
       if (info === undefined) {
         const last = this.#producers.get(producerId)
         if (origin === 'client' && !h.isControl && last !== undefined) {
@@ -80,13 +81,14 @@ export class ProducerStateManager {
           if (dup !== undefined) return { duplicate: duplicateOf(dup) }
         }
         info = new ProducerAppendInfo(this.#tp, producerId, last, origin)
-        infos.set(producerId, info)
+        if (only === null) only = info
+        else (infos ??= new Map([[only.producerId, only]])).set(producerId, info)
       }
       const done = appendBatch(info, h)
       if (done !== null) (completed ??= []).push(done)
     }
-    if (infos === null) return NOTHING
-    for (const info of infos.values()) {
+    if (only === null) return NOTHING
+    for (const info of infos?.values() ?? [only]) {
       this.#producers.set(info.producerId, info.updated)
       for (const first of info.startedTxns) this.#ongoing.set(first, info.producerId)
     }
