@@ -133,7 +133,7 @@ describe('transaction APIs over the wire', () => {
     expect((await produce(0)).responses[0]!.partitionResponses[0]!.errorCode).toBe(ErrorCode.NONE)
   })
 
-  it('TxnOffsetCommit answers unknown partitions, empty group ids and unknown members', async () => {
+  it('TxnOffsetCommit answers unknown partitions, empty group ids, groups outside the transaction and unknown members', async () => {
     const id = uniqueName('t')
     const { producerId, producerEpoch } = await initTxn(id)
     const commit = (groupId: string, memberId: string, partition: number) =>
@@ -144,6 +144,11 @@ describe('transaction APIs over the wire', () => {
     const code = (res: Awaited<ReturnType<typeof commit>>) => res.topics[0]!.partitions[0]!.errorCode
     expect(code(await commit('g', '', 9))).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
     expect(code(await commit('', '', 0))).toBe(ErrorCode.INVALID_GROUP_ID)
-    expect(code(await commit(uniqueName('g'), 'stranger', 0))).toBe(ErrorCode.UNKNOWN_MEMBER_ID)
+    // Without AddOffsetsToTxn the group's partition is not in the transaction (KIP-890): nothing is written.
+    const groupId = uniqueName('g')
+    expect(code(await commit(groupId, '', 0))).toBe(ErrorCode.INVALID_TXN_STATE)
+    expect((await call(AddOffsetsToTxn, 3, { transactionalId: id, producerId, producerEpoch, groupId })).errorCode).toBe(ErrorCode.NONE)
+    expect(code(await commit(groupId, 'stranger', 0))).toBe(ErrorCode.UNKNOWN_MEMBER_ID)
+    expect(code(await commit(groupId, '', 0))).toBe(ErrorCode.NONE)
   })
 })

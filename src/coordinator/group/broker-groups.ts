@@ -51,6 +51,8 @@ export function startBrokerGroups(o: BrokerGroupsOptions): BrokerGroups {
       clock: systemClock,
     }),
     topics: { partitionCount: (name) => o.cluster.topics.get(name)?.partitions },
+    // Read at each call: the transaction coordinator becomes the verifier after the groups start.
+    verifyTransaction: (id, producerId, epoch, partition) => o.replicas.transactionVerifier.verify(id, producerId, epoch, OFFSETS_TOPIC, partition),
     activate: existing
       ? () => Promise.resolve()
       : () =>

@@ -43,6 +43,7 @@ import { joinError, syncError } from './responses.js'
 import { syncGroup } from './sync.js'
 import { OFFSETS_TOPIC } from './partition-group-log.js'
 import { TxnOffsetStore, commitTxnOffsets, replayTxnRecord, settleTxnOffsets } from './txn-offsets.js'
+import type { TxnVerification } from './txn-offsets.js'
 
 export interface GroupCoordinatorOptions {
   readonly config?: Partial<GroupCoordinatorConfig>
@@ -58,6 +59,12 @@ export interface GroupCoordinatorOptions {
    * __consumer_offsets and loads its partitions. Without it the owner loads partitions itself.
    */
   readonly activate?: () => Promise<void>
+  /**
+   * KIP-890 for TxnOffsetCommit: whether the group's __consumer_offsets partition is in the
+   * producer's ongoing transaction (the transaction coordinator's answer, NONE when it is).
+   * Without it transactional commits are not checked.
+   */
+  readonly verifyTransaction?: TxnVerification
 }
 
 /** What a partition's replay yields: plain records (tests), or records and markers read from the log. */
@@ -75,6 +82,7 @@ export class GroupCoordinator {
   readonly #timers: KeyedTimers
   readonly #appends: OrderedAppends
   readonly #topics: TopicLookup
+  readonly #verifyTransaction: TxnVerification | undefined
   /** Partitions this coordinator serves: being replayed, or loaded. */
   readonly #partitions = new Map<number, 'loading' | 'loaded'>()
   /** Markers written while their partition was being replayed, applied once it is loaded. */
@@ -89,6 +97,7 @@ export class GroupCoordinator {
     this.#timers = new KeyedTimers(options.scheduler)
     this.#appends = new OrderedAppends(options.groupLog)
     this.#topics = options.topics
+    this.#verifyTransaction = options.verifyTransaction
     this.#activate = options.activate ?? (() => Promise.resolve())
     const partitionFor = (groupId: string): number => partitionForGroup(groupId, config.offsetsTopicPartitions)
     this.#ctx = {
@@ -212,7 +221,10 @@ export class GroupCoordinator {
 
   /** TxnOffsetCommit: offsets that count once the producer's transaction commits. */
   commitTxnOffsets(req: TxnOffsetCommitRequest): Promise<TxnOffsetCommitResponse> {
-    return commitTxnOffsets(this.#ctx, req, this.#topics, this.#status(req.groupId, 'non-empty'))
+    const verify = this.#verifyTransaction
+    const partition = this.partitionFor(req.groupId)
+    const verifyHere = verify && ((id: string, producerId: number, epoch: number) => verify(id, producerId, epoch, partition))
+    return commitTxnOffsets(this.#ctx, req, this.#topics, this.#status(req.groupId, 'non-empty'), verifyHere)
   }
 
   /**

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { groupFixture } from '../../../test/helpers/group-fixture.js'
+import { pino } from 'pino'
+import { MemoryGroupLog, groupFixture } from '../../../test/helpers/group-fixture.js'
+import { ManualClock } from '../../storage/clock.js'
+import { GroupCoordinator } from './group-coordinator.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
 import type { TxnOffsetCommitRequest } from '../../protocol/generated/txn-offset-commit.js'
 import { OFFSETS_TOPIC } from './partition-group-log.js'
@@ -120,5 +123,39 @@ describe('transactional offsets beside plain commits', () => {
     coordinator.onTransactionMarker(OFFSETS_TOPIC, coordinator.partitionFor('h'), 5, true)
     expect(fetched(coordinator, 'g', true).committedOffset).toBe(20n)
     expect(fetched(coordinator, 'h', true).committedOffset).toBe(12n)
+  })
+})
+
+describe('transactional offsets and the transaction coordinator (KIP-890)', () => {
+  it("are refused, and nothing written, when the group's partition is not in the producer's transaction", async () => {
+    const clock = new ManualClock()
+    const groupLog = new MemoryGroupLog()
+    const asked: unknown[] = []
+    let verdict: number = ErrorCode.INVALID_TXN_STATE
+    const coordinator = new GroupCoordinator({
+      config: { offsetsTopicPartitions: 4 },
+      clock,
+      scheduler: clock,
+      log: pino({ level: 'silent' }),
+      groupLog,
+      topics: { partitionCount: (t) => (t === 'orders' ? 1 : undefined) },
+      verifyTransaction: (...args) => {
+        asked.push(args)
+        return verdict
+      },
+    })
+    for (let p = 0; p < 4; p++) await coordinator.loadPartition(p, [])
+    const code = async () => (await coordinator.commitTxnOffsets(txnCommit('g', 3n))).topics[0]!.partitions[0]!.errorCode
+    expect(await code()).toBe(ErrorCode.INVALID_TXN_STATE)
+    expect(asked).toEqual([['tx', 5, 0, coordinator.partitionFor('g')]])
+    expect(groupLog.all()).toHaveLength(0)
+    expect(fetched(coordinator, 'g', true).errorCode).toBe(ErrorCode.NONE)
+    // A coordinator that cannot answer yet: retriable, as Kafka converts NOT_ENOUGH_REPLICAS.
+    verdict = ErrorCode.NOT_ENOUGH_REPLICAS
+    expect(await code()).toBe(ErrorCode.COORDINATOR_NOT_AVAILABLE)
+    verdict = ErrorCode.NONE
+    expect(await code()).toBe(ErrorCode.NONE)
+    expect(fetched(coordinator, 'g', true).errorCode).toBe(ErrorCode.UNSTABLE_OFFSET_COMMIT)
+    coordinator.close()
   })
 })

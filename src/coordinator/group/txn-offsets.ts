@@ -129,6 +129,9 @@ export class TxnOffsetStore {
   }
 }
 
+/** The transaction coordinator's verdict on whether `partition` of __consumer_offsets is in the producer's transaction. */
+export type TxnVerification = (transactionalId: string, producerId: number, producerEpoch: number, partition: number) => number
+
 /**
  * A marker landed on the group's partition: the producer's offsets there are committed or
  * dropped. A group deleted meanwhile takes its pending offsets with it, as in Kafka.
@@ -154,7 +157,14 @@ export function replayTxnRecord(ctx: CoordinatorContext, producerId: number, rec
   return true
 }
 
-export async function commitTxnOffsets(ctx: CoordinatorContext, req: TxnOffsetCommitRequest, topics: TopicLookup, statusError: number): Promise<TxnOffsetCommitResponse> {
+export async function commitTxnOffsets(
+  ctx: CoordinatorContext,
+  req: TxnOffsetCommitRequest,
+  topics: TopicLookup,
+  statusError: number,
+  /** Whether the group's partition is in the producer's transaction (see TxnVerification). */
+  verify: ((transactionalId: string, producerId: number, producerEpoch: number) => number) | undefined,
+): Promise<TxnOffsetCommitResponse> {
   const valid: { topic: string; partition: number; offset: OffsetAndMetadata; result: TxnOffsetCommitResponsePartition }[] = []
   const now = ctx.now()
   const response: TxnOffsetCommitResponse = {
@@ -180,6 +190,9 @@ export async function commitTxnOffsets(ctx: CoordinatorContext, req: TxnOffsetCo
   }
   if (valid.length === 0) return response
   if (statusError !== ErrorCode.NONE) return fail(statusError)
+  // Offsets of a partition outside the transaction would wait for a marker that never comes.
+  const verified = verify?.(req.transactionalId, Number(req.producerId), req.producerEpoch) ?? ErrorCode.NONE
+  if (verified !== ErrorCode.NONE) return fail(commitWriteErrorCode(verified))
   let group = ctx.groups.get(req.groupId)
   if (!group) ctx.groups.set(req.groupId, (group = new ClassicGroup(req.groupId, ctx.now)))
   const groupError = validateTxnCommit(group, req)
