@@ -36,6 +36,8 @@ export interface AppendHost {
   whenWritten(offset: number): Promise<unknown>
   /** Aborted transactions whose markers were just written to `segment`. */
   indexAborted(segment: LogSegment, aborted: readonly AbortedTxn[]): void
+  /** Appends numbered from `offset` on failed: the producer state forgets them. */
+  appendsFailed(offset: number): void
 }
 
 interface PendingAppend {
@@ -208,6 +210,7 @@ export class LogAppender {
   #fail(group: PendingAppend[], err: unknown): void {
     const failed = [...group, ...this.#queue.splice(0)].filter((a) => !a.done)
     this.#nextOffset = this.#written
+    this.#host.appendsFailed(this.#written)
     this.#host.logger.error({ err, appends: failed.length }, 'append failed')
     for (const a of failed) a.reject(err)
     this.#writing = false

@@ -146,6 +146,7 @@ export class PartitionLog {
       checkProducers: (batches, origin) => this.#producers.check(batches, origin),
       whenWritten: (offset) => this.waitForAppend(offset),
       indexAborted: (segment, aborted) => this.#producers.indexAborted(segment.baseOffset, aborted),
+      appendsFailed: (offset) => this.#producers.state.forgetFrom(offset),
     }
   }
 

@@ -101,6 +101,18 @@ describe('ProducerStateManager: idempotence', () => {
     expect(errorOf(() => h.data(6, 0, 0, 1, { origin: 'coordinator' }))).toBe(ErrorCode.INVALID_PRODUCER_EPOCH)
   })
 
+  it('forgets appends whose write failed, so their retry is appended rather than taken for a duplicate', () => {
+    const h = new Harness()
+    h.data(8, 0, 0, 2)
+    h.data(8, 0, 2, 2)
+    h.data(9, 0, 0, 1, { transactional: true })
+    h.psm.forgetFrom(2)
+    h.next = 2
+    expect(h.psm.firstUnstableOffset()).toBe(-1)
+    expect(h.data(8, 0, 2, 2)).toEqual({ duplicate: null, aborted: [] })
+    expect(h.psm.lastEntry(8)).toMatchObject({ lastSeq: 3, lastDataOffset: 3 })
+  })
+
   it('costs nothing for batches without a producer id', () => {
     const h = new Harness()
     expect(h.plain(3)).toEqual({ duplicate: null, aborted: [] })

@@ -131,6 +131,19 @@ export class ProducerStateManager {
     return -1
   }
 
+  /**
+   * Appends from `offset` on failed to reach the log after `check` applied them: forgets their
+   * batches (a retry must be appended, not answered as a duplicate) and the transactions they
+   * began. A marker among them stays applied; the coordinator's retry of it completes nothing.
+   */
+  forgetFrom(offset: number): void {
+    for (const e of this.#producers.values()) {
+      if (e.lastDataOffset >= offset) e.batches = e.batches.filter((b) => b.lastOffset < offset)
+      if (e.currentTxnFirstOffset >= offset) e.currentTxnFirstOffset = -1
+    }
+    for (const first of [...this.#ongoing.keys()]) if (first >= offset) this.#ongoing.delete(first)
+  }
+
   /** producer.id.expiration.ms: forgets producers idle that long, except those in a transaction. */
   removeExpiredProducers(now: number, expirationMs: number): number {
     let removed = 0
