@@ -16,7 +16,7 @@ const run = promisify(execFile)
 
 /** Splits a stream into Kafka frames (int32 size prefix), calling `onFrame` with each whole frame. */
 function framer(onFrame: (frame: Buffer) => void): (chunk: Buffer) => void {
-  let pending = Buffer.alloc(0)
+  let pending: Buffer = Buffer.alloc(0)
   return (chunk) => {
     pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk])
     while (pending.length >= 4 && pending.length >= 4 + pending.readInt32BE(0)) {

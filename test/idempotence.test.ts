@@ -108,7 +108,7 @@ describe('transactions on a partition', () => {
     expect(decodeFetched(uncommitted.records).map((r) => r.offset)).toEqual([0, 1, 2])
 
     const latest = async (isolationLevel: number) => {
-      client.send(ListOffsets, 8, { replicaId: -1, isolationLevel, topics: [{ name, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1n }] }] })
+      client.send(ListOffsets, 8, { replicaId: -1, isolationLevel, topics: [{ name, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1n, maxNumOffsets: 1 }] }] })
       return (await client.receive(ListOffsets, 8)).body.topics[0]!.partitions[0]!.offset
     }
     expect(await latest(1)).toBe(1n)
