@@ -372,7 +372,10 @@ export class PartitionLog {
       const replacement = LogSegment.open(this.#ctx, this.dir, cleaned.baseOffset, this.#config, cleaned.size)
       replacement.setEndOffset(segs[after]!.baseOffset)
       replacement.allowHoles()
-      this.#segments = [...segs.slice(0, first), replacement, ...segs.slice(after)]
+      // Appends may have rolled new segments during the renames: splice into the list as it is now.
+      const current = this.#segments
+      const at = current.indexOf(old[0]!)
+      this.#segments = [...current.slice(0, at), replacement, ...current.slice(at + old.length)]
       this.#producers.onSegmentsDeleted(old.map((s) => s.baseOffset), this.#logStartOffset)
       const delay = this.#config().fileDeleteDelayMs
       for (const s of old) this.#ctx.scheduler.after(delay, () => s.deleteFiles())

@@ -210,4 +210,24 @@ describe('log cleaner against an oracle', () => {
     await expect(appendKeyed(fx, [{ key: 'k', value: 'v7' }], { producerId: 42, producerEpoch: 1, baseSequence: 7 }, asClient)).rejects.toMatchObject({ errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER })
     await fx.manager.close()
   })
+
+  it('loses no segment that appends roll while a clean swaps its segments in', async () => {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const fx = await compactedLog()
+      const written = new Map<number, KeyedRecord>()
+      const write = async (rec: KeyedRecord): Promise<void> => void written.set(await appendKeyed(fx, [rec]), rec)
+      for (let i = 0; i < 40; i++) await write({ key: `k${i % 4}`, value: 'v'.repeat(200) })
+      const activeBase = fx.log.segmentBaseOffsets.at(-1)!
+      const cleaning = fx.manager.cleaner.cleanFilthiestLog()
+      for (let i = 0; i < 40; i++) await write({ key: `n${i}`, value: 'w'.repeat(200) })
+      expect((await cleaning)?.endOffset).toBe(activeBase)
+      const latest = new Map<string, number>()
+      for (const [offset, rec] of written) if (offset < activeBase) latest.set(rec.key!, offset)
+      const expected = [...written].filter(([offset, rec]) => offset >= activeBase || latest.get(rec.key!) === offset).map(([offset]) => offset)
+      expect(recordsOf(await readAll(fx.log)).map((r) => r.offset)).toEqual(expected)
+      await fx.reopen()
+      expect(recordsOf(await readAll(fx.log)).map((r) => r.offset)).toEqual(expected)
+      await fx.manager.close()
+    }
+  })
 })
