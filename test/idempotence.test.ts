@@ -15,7 +15,7 @@ import type { ProduceResponse } from '../src/protocol/generated/produce.js'
 import { buildBatch } from '../src/protocol/records/batch-builder.js'
 import type { BatchOptions } from '../src/protocol/records/batch-builder.js'
 import { decodeFetched, fetchRequest } from './helpers/fetch.js'
-import { uniqueName } from './helpers/index.js'
+import { eventually, uniqueName } from './helpers/index.js'
 import { startTestBroker } from './helpers/broker.js'
 import { readPartitionText } from './helpers/partition-records.js'
 import { RawClient } from './helpers/raw-client.js'
@@ -118,6 +118,33 @@ describe('transactions on a partition', () => {
     expect((await fetch(1)).lastStableOffset).toBe(4n)
     expect(await latest(1)).toBe(4n)
     expect(await broker.replicas.writeTxnMarker(name, 0, { producerId: 502, producerEpoch: -1 + 0, coordinatorEpoch: 3, commit: true })).toBe(ErrorCode.INVALID_PRODUCER_EPOCH)
+  })
+
+  it('a read_committed long poll at the last stable offset sleeps through open-transaction data and wakes on the marker', async () => {
+    const name = await topic('txn-poll')
+    const log = broker.replicas.partition(name, 0)!
+    const txn = (v: string, seq: number) => batch([v], { producerId: 601, producerEpoch: 0, baseSequence: seq, transactional: true })
+    await log.append(txn('first', 0), { origin: 'client', leaderEpoch: 0 })
+    const poller = await RawClient.connect(broker.bootstrap)
+    try {
+      poller.send(Fetch, 12, fetchRequest([{ topic: name, partition: 0 }], { maxWaitMs: 10_000, minBytes: 1, isolationLevel: 1 }))
+      const answer = poller.receive(Fetch, 12)
+      let answered = false
+      void answer.then(() => (answered = true))
+      await eventually(() => expect(broker.fetches.purgatory.size).toBe(1))
+      await log.append(txn('second', 1), { origin: 'client', leaderEpoch: 0 })
+      // The append's listeners ran; a fetch woken by it would be answering now.
+      await new Promise((resolve) => setImmediate(resolve))
+      expect([answered, broker.fetches.purgatory.size]).toEqual([false, 1])
+      expect(await broker.replicas.writeTxnMarker(name, 0, { producerId: 601, producerEpoch: 0, coordinatorEpoch: 0, commit: true })).toBe(ErrorCode.NONE)
+      const partition = (await answer).body.responses[0]!.partitions[0]!
+      expect(partition.lastStableOffset).toBe(3n)
+      // The two records, then the COMMIT marker's control batch.
+      expect(decodeFetched(partition.records).map((r) => [r.offset, r.value]).slice(0, 2)).toEqual([[0, 'first'], [1, 'second']])
+      expect(decodeFetched(partition.records)).toHaveLength(3)
+    } finally {
+      poller.close()
+    }
   })
 })
 

@@ -5,12 +5,18 @@ import { FetchPurgatory, type DelayedPartition, type FetchCompletion, type Watch
 /** A log that grows when told to, counting its listeners. */
 class FakeLog implements WatchedLog {
   logEndOffset = 10
+  /** Follows the log end unless a transaction holds it (`hold`). */
+  held: number | null = null
   size = 1000
   segmentBaseOffsets = [0]
   readonly listeners = new Set<(end: number) => void>()
 
   get segmentCount(): number {
     return this.segmentBaseOffsets.length
+  }
+
+  get lastStableOffset(): number {
+    return this.held ?? this.logEndOffset
   }
 
   onAppend(listener: (end: number) => void): () => void {
@@ -96,6 +102,30 @@ function start(partitions: DelayedPartition[], minBytes: number, maxWaitMs: numb
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 describe('FetchPurgatory: completion rules', () => {
+  it('read_committed: appends of an open transaction do not count; the marker that moves the LSO completes', async () => {
+    const a = new FakeLog()
+    a.held = 10
+    const w = start([at(a, { readStableOffset: 10 })], 1, 5000)
+    a.append(5, 5000)
+    await settle()
+    expect(w.how).toBeUndefined()
+    a.held = null
+    a.append(1, 80)
+    await settle()
+    expect(w.how).toBe('stable-offset-moved')
+  })
+
+  it('read_committed: an LSO that moved before the wait began completes it at once; a log end that moved alone does not', async () => {
+    const a = new FakeLog()
+    expect(await purgatory.wait([at(a, { readStableOffset: 9 })], 1, 5000)).toBe('partition-changed')
+    a.held = 10
+    const w = start([at(a, { readStableOffset: 10, readLogEndOffset: 8 })], 1, 5000)
+    await settle()
+    expect(w.how).toBeUndefined()
+    await scheduler.advance(5000)
+    expect(w.how).toBe('expired')
+  })
+
   it('completes when the bytes appended across partitions reach minBytes', async () => {
     const a = new FakeLog()
     const b = new FakeLog()

@@ -13,6 +13,11 @@
  * wait began. An append that lands between the first read and the wait completes it at once
  * (the bytes it added are unknown); the second read returns them.
  *
+ * A read_committed fetch sees only offsets below the last stable offset (Kafka's DelayedFetch
+ * takes its end offset from the LSO for that isolation): appends that leave the LSO where the
+ * first read saw it (data of an open transaction) do not count, and one that moves it completes
+ * the fetch (the bytes it made readable are not known by position here; the second read counts them).
+ *
  * One append listener per log, shared by all fetches waiting on it, removed with the last of
  * them; one timer per fetch, cancelled when it completes.
  */
@@ -20,7 +25,7 @@ import type { Scheduler } from '../storage/clock.js'
 import type { PartitionLog } from '../storage/partition-log.js'
 
 /** The part of a PartitionLog a delayed fetch watches. */
-export type WatchedLog = Pick<PartitionLog, 'onAppend' | 'logEndOffset' | 'size' | 'segmentCount' | 'segmentBaseOffsets'>
+export type WatchedLog = Pick<PartitionLog, 'onAppend' | 'logEndOffset' | 'lastStableOffset' | 'size' | 'segmentCount' | 'segmentBaseOffsets'>
 
 export interface DelayedPartition {
   readonly log: WatchedLog
@@ -29,13 +34,15 @@ export interface DelayedPartition {
   readonly fetchOffset: number
   /** The log end offset the first read saw. */
   readonly readLogEndOffset: number
+  /** read_committed: the last stable offset the first read saw; undefined for read_uncommitted. */
+  readonly readStableOffset?: number
   /** Bytes the first read returned for this partition. */
   readonly bytesRead: number
   /** The partition's partitionMaxBytes: the most it counts toward minBytes. */
   readonly maxBytes: number
 }
 
-export type FetchCompletion = 'enough-bytes' | 'older-segment' | 'partition-changed' | 'expired' | 'shutdown'
+export type FetchCompletion = 'enough-bytes' | 'stable-offset-moved' | 'older-segment' | 'partition-changed' | 'expired' | 'shutdown'
 
 interface PartitionState {
   readonly p: DelayedPartition
@@ -66,6 +73,7 @@ class DelayedFetch {
     if (!s.p.isCurrent() || logEndOffset <= s.logEndOffset) return 'partition-changed'
     s.logEndOffset = logEndOffset
     if (log.segmentCount !== s.startSegments) return 'older-segment'
+    if (s.p.readStableOffset !== undefined) return log.lastStableOffset > s.p.readStableOffset ? 'stable-offset-moved' : null
     const counted = Math.min(s.p.bytesRead + size() - s.startSize, s.p.maxBytes)
     this.total += counted - s.counted
     s.counted = counted
@@ -110,7 +118,9 @@ export class FetchPurgatory {
     let early: FetchCompletion | null = null
     let readable = 0
     for (const p of partitions) {
-      if (!p.isCurrent() || p.log.logEndOffset !== p.readLogEndOffset) early ??= 'partition-changed'
+      if (!p.isCurrent()) early ??= 'partition-changed'
+      else if (p.readStableOffset !== undefined ? p.log.lastStableOffset !== p.readStableOffset : p.log.logEndOffset !== p.readLogEndOffset)
+        early ??= 'partition-changed'
       else if (p.fetchOffset < p.log.segmentBaseOffsets.at(-1)!) early ??= 'older-segment'
       readable += Math.min(p.bytesRead, p.maxBytes)
     }

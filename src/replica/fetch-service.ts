@@ -155,6 +155,7 @@ export class FetchService {
         isCurrent: () => this.#replicas.partition(topic!, partition) === log,
         fetchOffset: Number(read.params.fetchOffset),
         readLogEndOffset: first[i]!.logEndOffset,
+        ...(settings.readCommitted === true ? { readStableOffset: first[i]!.lastStableOffset } : {}),
         bytesRead: first[i]!.records.length,
         maxBytes: read.params.maxBytes,
       }
