@@ -1,4 +1,4 @@
-import { readdir, rm } from 'node:fs/promises'
+import { readdir, rm, stat, utimes } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
 import { appendKeyed, appendMarker, compactedLog, readAll, recordsOf, type CleanerFixture, type KeyedRecord } from '../../../test/storage/cleaner-fixture.js'
 import { rng } from '../../../test/storage/helpers.js'
@@ -229,5 +229,18 @@ describe('log cleaner against an oracle', () => {
       expect(recordsOf(await readAll(fx.log)).map((r) => r.offset)).toEqual(expected)
       await fx.manager.close()
     }
+  })
+
+  it('gives a cleaned segment the modification time of the last segment it replaces, as Kafka', async () => {
+    const fx = await compactedLog()
+    for (let i = 0; i < 30; i++) await appendKeyed(fx, [{ key: `k${i % 3}`, value: 'v'.repeat(200) }])
+    await roll(fx)
+    fx.config.segmentBytes = 1 << 20
+    const closed = fx.log.segments.slice(0, -1)
+    const old = new Date('2024-01-02T03:04:05Z')
+    await utimes(closed.at(-1)!.path('.log'), old, old)
+    await clean(fx)
+    expect((await stat(fx.log.segments[0]!.path('.log'))).mtime.getTime()).toBe(old.getTime())
+    await fx.manager.close()
   })
 })

@@ -6,10 +6,12 @@
  * tombstones and markers, and swap the cleaned segments in. Offsets never change; the next
  * clean starts where this one's map ended (the returned end offset, checkpointed).
  */
+import { stat, utimes } from 'node:fs/promises'
+import { LOG_SUFFIX } from '../file-names.js'
 import type { PartitionLog } from '../partition-log.js'
 import type { LogSegment } from '../log-segment.js'
 import { filterBatch, newStats, type CleanerStats, type FilterContext } from './batch-filter.js'
-import { CleanedSegmentWriter } from './cleaned-segment.js'
+import { CLEANED_SUFFIX, CleanedSegmentWriter, segmentPaths } from './cleaned-segment.js'
 import { segmentsIn } from './cleaner-manager.js'
 import type { OffsetMap } from './offset-map.js'
 import { forEachRecord } from './raw-records.js'
@@ -135,6 +137,9 @@ async function cleanSegments(log: PartitionLog, group: readonly LogSegment[], ct
       }
     }
     const cleaned = await writer.finish(ctx.txns.takeRetainedAborted())
+    // Kafka keeps the last replaced segment's modification time (retention falls back on it).
+    const { mtime } = await stat(group.at(-1)!.path(LOG_SUFFIX))
+    await utimes(segmentPaths(log.dir, cleaned.baseOffset, CLEANED_SUFFIX)[0]!, mtime, mtime)
     await opts.pace()
     if (!(await log.replaceSegments(group, cleaned))) throw new CleaningAbortedError(`${log.topic}-${log.partition}: segments changed during the clean`)
   } catch (err) {
