@@ -1,10 +1,7 @@
 /**
  * The group coordinator as the broker runs it: settings from the broker config and records in
- * __consumer_offsets. An existing topic's partitions are replayed in the background from
- * start-up on; requests for a group whose partition is still being replayed get
- * COORDINATOR_LOAD_IN_PROGRESS. A missing topic is created, with Kafka's configs for it, when a
- * client first looks for a group coordinator, as Kafka does: creating its partitions at every
- * start would cost each start (each test fixture) far more than answering the first request.
+ * __consumer_offsets, loaded and created as internal-topic.ts says; requests for a group whose
+ * partition is still being replayed get COORDINATOR_LOAD_IN_PROGRESS.
  */
 import type { Cluster } from '../../cluster/cluster.js'
 import type { TopicInfo } from '../../cluster/topic-registry.js'
@@ -13,6 +10,7 @@ import type { Logger } from '../../log.js'
 import type { CompressionType } from '../../protocol/records/index.js'
 import type { ReplicaManager } from '../../replica/replica-manager.js'
 import { TimerScheduler, systemClock } from '../../storage/clock.js'
+import { InternalTopic } from '../internal-topic.js'
 import type { GroupCoordinatorConfig } from './config.js'
 import { GroupCoordinator } from './group-coordinator.js'
 import { OFFSETS_TOPIC, PartitionGroupLog, replayPartition } from './partition-group-log.js'
@@ -32,13 +30,15 @@ export interface BrokerGroupsOptions {
 
 export function startBrokerGroups(o: BrokerGroupsOptions): BrokerGroups {
   const existing = o.cluster.topics.get(OFFSETS_TOPIC)
-  const pending = new Set<Promise<unknown>>()
-  const track = <T>(p: Promise<T>): Promise<T> => {
-    const settled = p.then(() => {}, () => {})
-    pending.add(settled)
-    void settled.then(() => pending.delete(settled))
-    return p
-  }
+  const topic = new InternalTopic({
+    name: OFFSETS_TOPIC,
+    existing,
+    replicas: o.replicas,
+    log: o.log,
+    serves: 'groups',
+    create: () => createOffsetsTopic(o),
+    load: (partition, log) => coordinator.loadPartition(partition, replayPartition(log)),
+  })
   const coordinator: GroupCoordinator = new GroupCoordinator({
     // An existing topic keeps its partition count, which is what places the groups on it.
     config: groupCoordinatorConfig(o.config, existing?.partitions ?? o.config.get('offsets.topic.num.partitions')),
@@ -53,38 +53,12 @@ export function startBrokerGroups(o: BrokerGroupsOptions): BrokerGroups {
     topics: { partitionCount: (name) => o.cluster.topics.get(name)?.partitions },
     // Read at each call: the transaction coordinator becomes the verifier after the groups start.
     verifyTransaction: (id, producerId, epoch, partition) => o.replicas.transactionVerifier.verify(id, producerId, epoch, OFFSETS_TOPIC, partition),
-    activate: existing
-      ? () => Promise.resolve()
-      : () =>
-          track(
-            createOffsetsTopic(o).then(
-              (topic) => loadAll(topic),
-              (err: unknown) => {
-                o.log.error({ err }, `creating ${OFFSETS_TOPIC} failed; group coordinator lookups answer COORDINATOR_NOT_AVAILABLE`)
-                throw err
-              },
-            ),
-          ),
+    activate: topic.activate,
   })
-  /** Starts replaying each partition; the coordinator serves a partition once its replay is done. */
-  const loadAll = (topic: TopicInfo): void => {
-    for (let p = 0; p < topic.partitions; p++) {
-      const log = o.replicas.partition(OFFSETS_TOPIC, p)
-      if (!log) {
-        o.log.error({ partition: p }, `${OFFSETS_TOPIC} partition has no log; its groups are not served`)
-        continue
-      }
-      void track(coordinator.loadPartition(p, replayPartition(log))).catch((err: unknown) => {
-        o.log.error({ err, partition: p }, `replaying ${OFFSETS_TOPIC} failed; its groups are not served`)
-      })
-    }
-  }
-  if (existing) loadAll(existing)
+  topic.start()
   return {
     coordinator,
-    async settled() {
-      while (pending.size > 0) await Promise.all(pending)
-    },
+    settled: () => topic.settled(),
   }
 }
 

@@ -1,9 +1,7 @@
 /**
  * The transaction coordinator as the broker runs it: settings from the broker config, state in
- * __transaction_state, markers through the ReplicaManager. As with __consumer_offsets, an
- * existing topic's partitions are replayed in the background from start-up on, and a missing
- * topic is created (with Kafka's configs for it) when a client first looks for a transaction
- * coordinator.
+ * __transaction_state (loaded and created as internal-topic.ts says), markers through the
+ * ReplicaManager.
  */
 import type { Cluster } from '../../cluster/cluster.js'
 import type { TopicInfo } from '../../cluster/topic-registry.js'
@@ -16,6 +14,7 @@ import type { ReplicaManager } from '../../replica/replica-manager.js'
 import { TimerScheduler, systemClock } from '../../storage/clock.js'
 import type { PartitionLog } from '../../storage/partition-log.js'
 import { appendCoordinatorRecords, replayCoordinatorLog } from '../coordinator-log.js'
+import { InternalTopic } from '../internal-topic.js'
 import type { ProducerIdManager } from '../producer-id-manager.js'
 import type { TransactionCoordinatorConfig } from './config.js'
 import type { TxnMarker } from './marker-writer.js'
@@ -41,13 +40,15 @@ export interface BrokerTransactionsOptions {
 
 export function startBrokerTransactions(o: BrokerTransactionsOptions): BrokerTransactions {
   const existing = o.cluster.topics.get(TRANSACTION_STATE_TOPIC)
-  const pending = new Set<Promise<unknown>>()
-  const track = <T>(p: Promise<T>): Promise<T> => {
-    const settled = p.then(() => {}, () => {})
-    pending.add(settled)
-    void settled.then(() => pending.delete(settled))
-    return p
-  }
+  const topic = new InternalTopic({
+    name: TRANSACTION_STATE_TOPIC,
+    existing,
+    replicas: o.replicas,
+    log: o.log,
+    serves: 'transactional ids',
+    create: () => createStateTopic(o),
+    load: (partition, log) => coordinator.loadPartition(partition, records(log)),
+  })
   const coordinator: TransactionCoordinator = new TransactionCoordinator({
     // An existing topic keeps its partition count, which is what places the transactional ids on it.
     config: transactionCoordinatorConfig(o.config, existing?.partitions ?? o.config.get('transaction.state.log.num.partitions')),
@@ -61,37 +62,12 @@ export function startBrokerTransactions(o: BrokerTransactionsOptions): BrokerTra
     },
     writeMarker: (topic, partition, marker) => o.replicas.writeTxnMarker(topic, partition, marker),
     ...(o.markerWritten ? { markerWritten: o.markerWritten } : {}),
-    activate: existing
-      ? () => Promise.resolve()
-      : () =>
-          track(
-            createStateTopic(o).then(
-              (topic) => loadAll(topic),
-              (err: unknown) => {
-                o.log.error({ err }, `creating ${TRANSACTION_STATE_TOPIC} failed; transaction coordinator lookups answer COORDINATOR_NOT_AVAILABLE`)
-                throw err
-              },
-            ),
-          ),
+    activate: topic.activate,
   })
-  const loadAll = (topic: TopicInfo): void => {
-    for (let p = 0; p < topic.partitions; p++) {
-      const log = o.replicas.partition(TRANSACTION_STATE_TOPIC, p)
-      if (!log) {
-        o.log.error({ partition: p }, `${TRANSACTION_STATE_TOPIC} partition has no log; its transactional ids are not served`)
-        continue
-      }
-      void track(coordinator.loadPartition(p, records(log))).catch((err: unknown) => {
-        o.log.error({ err, partition: p }, `replaying ${TRANSACTION_STATE_TOPIC} failed; its transactional ids are not served`)
-      })
-    }
-  }
-  if (existing) loadAll(existing)
+  topic.start()
   return {
     coordinator,
-    async settled() {
-      while (pending.size > 0) await Promise.all(pending)
-    },
+    settled: () => topic.settled(),
   }
 }
 
