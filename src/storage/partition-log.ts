@@ -18,6 +18,7 @@ import { deletableSegments, type DeletionReason } from './log-retention.js'
 import { LogAppender, type AppendHost } from './log-appender.js'
 import { LogSegment } from './log-segment.js'
 import { LogProducerState } from './producer-state/log-producer-state.js'
+import { firstAtOrAfter, firstWithLargest } from './timestamp-lookup.js'
 import type { AbortedTxn } from './producer-state/producer-state-manager.js'
 import {
   LogClosedError,
@@ -282,34 +283,13 @@ export class PartitionLog {
 
   /** The first record with a timestamp >= `timestamp` (Kafka's fetchOffsetByTimestamp), or null if none. */
   async offsetForTimestamp(timestamp: number): Promise<OffsetAndTimestamp | null> {
-    const start = this.#logStartOffset
-    for (const s of this.#segments) {
-      if (s.endOffset <= start || (await s.maxTimestamp()) < timestamp) continue
-      const found = await s.findByTimestamp(timestamp, start)
-      if (found !== null) return { ...found, leaderEpoch: this.#epochs.epochForOffset(found.offset) }
-    }
-    return null
+    const found = await firstAtOrAfter(this.#segments, this.#logStartOffset, timestamp)
+    return found === null ? null : { ...found, leaderEpoch: this.#epochs.epochForOffset(found.offset) }
   }
 
-  /**
-   * ListOffsets MAX_TIMESTAMP: the first record carrying the largest timestamp, found as Kafka
-   * does (the segment whose max timestamp is largest, then its first record reaching it), or
-   * null for an empty log. Records below the log start offset are not candidates: they could not
-   * be fetched.
-   */
+  /** ListOffsets MAX_TIMESTAMP: the first fetchable record carrying the largest timestamp, or null for an empty log. */
   async maxTimestampOffset(): Promise<OffsetAndTimestamp | null> {
-    const start = this.#logStartOffset
-    let best: LogSegment | null = null
-    let bestTimestamp = -1
-    for (const s of this.#segments) {
-      if (s.endOffset <= start) continue
-      const ts = s.baseOffset >= start ? await s.maxTimestamp() : await largestTimestampFrom(s, start)
-      if (ts > bestTimestamp) {
-        best = s
-        bestTimestamp = ts
-      }
-    }
-    const found = best === null ? null : await best.findByTimestamp(bestTimestamp, start)
+    const found = await firstWithLargest(this.#segments, this.#logStartOffset)
     return found === null ? null : { ...found, leaderEpoch: this.#epochs.epochForOffset(found.offset) }
   }
 
@@ -445,21 +425,3 @@ export class PartitionLog {
   }
 }
 
-/**
- * The largest timestamp among a segment's records at or after `start` (-1 if none): the
- * segment's own max may belong to a record below the log start offset, so binary-search the
- * timestamps with the time index (~55 lookups at most, each moving the lower bound up).
- */
-async function largestTimestampFrom(segment: LogSegment, start: number): Promise<number> {
-  const first = await segment.findByTimestamp(Number.MIN_SAFE_INTEGER, start)
-  if (first === null) return -1
-  let lo = first.timestamp
-  let hi = Number.MAX_SAFE_INTEGER
-  while (lo < hi) {
-    const mid = lo + Math.ceil((hi - lo) / 2)
-    const found = await segment.findByTimestamp(mid, start)
-    if (found === null) hi = mid - 1
-    else lo = found.timestamp
-  }
-  return lo
-}
