@@ -49,7 +49,10 @@ export const produce = defineHandler({
             apiVersion: ctx.apiVersion,
             clientId: ctx.clientId,
             transactionalId: req.transactionalId,
-            log: ctx.log,
+            // Read only when a partition fails: the request's child logger costs a pino child per request.
+            get log() {
+              return ctx.log
+            },
           },
           req,
           takeAppendTurn(ctx.connection),
