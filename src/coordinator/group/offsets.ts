@@ -190,7 +190,10 @@ export async function deleteOffsets(ctx: CoordinatorContext, req: OffsetDeleteRe
     partitions: t.partitions.map(({ partitionIndex }) => {
       if (group.isSubscribedToTopic(t.name)) return { partitionIndex, errorCode: ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC }
       const offset = ctx.offsets.get(req.groupId, t.name, partitionIndex)
-      if (ctx.offsets.remove(req.groupId, t.name, partitionIndex)) {
+      // Pending transactional offsets go too, and are not restored if the write fails: a marker
+      // may settle their transaction meanwhile, and the tombstone orders them out on replay.
+      const hadPending = ctx.txnOffsets.removePartition(req.groupId, t.name, partitionIndex)
+      if (ctx.offsets.remove(req.groupId, t.name, partitionIndex) || hadPending) {
         records.push(offsetCommitTombstone(req.groupId, t.name, partitionIndex))
         if (offset) removed.push([t.name, partitionIndex, offset])
       }

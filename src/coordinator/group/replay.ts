@@ -23,7 +23,9 @@ export function replayRecord(ctx: CoordinatorContext, record: GroupLogRecord): b
         ctx.groups.set(decoded.group, group)
       }
       ctx.offsets.replay(decoded.group, decoded.topic, decoded.partition, decoded.value)
-      ctx.txnOffsets.plainCommitWritten(decoded.group, decoded.topic, decoded.partition)
+      // A tombstone (OffsetDelete) also deletes the partition's pending transactional offsets.
+      if (decoded.value) ctx.txnOffsets.plainCommitWritten(decoded.group, decoded.topic, decoded.partition)
+      else ctx.txnOffsets.removePartition(decoded.group, decoded.topic, decoded.partition)
       return true
     case 'group':
       if (decoded.value) ctx.groups.set(decoded.group, restoreGroup(ctx, decoded.group, decoded.value))

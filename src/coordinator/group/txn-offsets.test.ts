@@ -6,7 +6,7 @@ import { GroupCoordinator } from './group-coordinator.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
 import type { TxnOffsetCommitRequest } from '../../protocol/generated/txn-offset-commit.js'
 import { OFFSETS_TOPIC } from './partition-group-log.js'
-import { offsetCommitRecord } from './records.js'
+import { decodeRecord, offsetCommitRecord, offsetCommitTombstone } from './records.js'
 
 const txnCommit = (groupId: string, offset: bigint, producerId = 5n, overrides: Partial<TxnOffsetCommitRequest> = {}): TxnOffsetCommitRequest => ({
   transactionalId: 'tx',
@@ -99,6 +99,37 @@ describe('transactional offset commits', () => {
     coordinator.onTransactionMarker(OFFSETS_TOPIC, coordinator.partitionFor('g'), 5, true)
     expect(coordinator.groupState('g')).toBeUndefined()
     expect(fetched(coordinator, 'g', false).committedOffset).toBe(-1n)
+  })
+
+  it("are deleted by OffsetDelete for every producer, on the deleted partitions only, as Kafka's removeOffsets", async () => {
+    const { coordinator, groupLog } = await groupFixture()
+    const two = (offset: bigint, producerId: bigint): TxnOffsetCommitRequest => ({
+      ...txnCommit('g', offset, producerId),
+      topics: [{ name: 'orders', partitions: [0, 1].map((partitionIndex) => ({ partitionIndex, committedOffset: offset, committedLeaderEpoch: -1, committedMetadata: null })) }],
+    })
+    await coordinator.commitTxnOffsets(two(12n, 5n))
+    await coordinator.commitTxnOffsets(two(13n, 6n))
+    const r = await coordinator.deleteOffsets({ groupId: 'g', topics: [{ name: 'orders', partitions: [{ partitionIndex: 0 }] }] })
+    expect(r.errorCode).toBe(ErrorCode.NONE)
+    // No committed offset existed, but the tombstone is written so that replay drops the pending ones too.
+    expect(decodeRecord(groupLog.all().at(-1)!)).toEqual({ type: 'offset', group: 'g', topic: 'orders', partition: 0, value: null })
+    const stable = () => coordinator.fetchOffsets('g', [{ name: 'orders', partitionIndexes: [0, 1] }], true).topics[0]!.partitions
+    expect(stable().map((p) => p.errorCode)).toEqual([ErrorCode.NONE, ErrorCode.UNSTABLE_OFFSET_COMMIT])
+    const partition = coordinator.partitionFor('g')
+    coordinator.onTransactionMarker(OFFSETS_TOPIC, partition, 5, true)
+    coordinator.onTransactionMarker(OFFSETS_TOPIC, partition, 6, true)
+    expect(stable().map((p) => [p.errorCode, p.committedOffset])).toEqual([[0, -1n], [0, 13n]])
+  })
+
+  it('are dropped on replay by a tombstone that follows them, so their COMMIT marker commits nothing', async () => {
+    const { coordinator } = await groupFixture({ load: false })
+    const partition = coordinator.partitionFor('g')
+    await coordinator.loadPartition(partition, [
+      { kind: 'record', ...offsetCommitRecord('g', 'orders', 0, { offset: 3n, leaderEpoch: -1, metadata: '', commitTimestamp: 1, expireTimestamp: null }), producerId: 1 },
+      { kind: 'record', ...offsetCommitTombstone('g', 'orders', 0), producerId: null },
+      { kind: 'marker', producerId: 1, commit: true },
+    ])
+    expect(fetched(coordinator, 'g', true)).toMatchObject({ errorCode: 0, committedOffset: -1n })
   })
 
   it('are not left pending when their write fails', async () => {

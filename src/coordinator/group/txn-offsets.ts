@@ -80,6 +80,21 @@ export class TxnOffsetStore {
     this.#prune(producerId, groupId)
   }
 
+  /**
+   * Drops every producer's pending offset for one partition of the group (OffsetDelete, or its
+   * tombstone on replay), as Kafka's GroupMetadata.removeOffsets; true if there was one.
+   */
+  removePartition(groupId: string, topic: string, partition: number): boolean {
+    if (!this.hasPending(groupId, topic, partition)) return false
+    const key = keyOf(topic, partition)
+    for (const [producerId, groups] of this.#byProducer) {
+      if (!groups.get(groupId)?.delete(key)) continue
+      this.#count(groupId, key, -1)
+      this.#prune(producerId, groupId)
+    }
+    return true
+  }
+
   hasPending(groupId: string, topic: string, partition: number): boolean {
     return (this.#pendingCount.get(groupId)?.get(keyOf(topic, partition)) ?? 0) > 0
   }
