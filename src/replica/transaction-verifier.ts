@@ -10,10 +10,11 @@ export interface TransactionVerifier {
   /**
    * ErrorCode.NONE when `topic`-`partition` is in the ongoing transaction of `transactionalId`
    * with this producer id and epoch; otherwise Kafka's answer (INVALID_TXN_STATE when the
-   * partition is not in the transaction, INVALID_PRODUCER_EPOCH / PRODUCER_FENCED for a stale
-   * epoch, ...).
+   * partition is not in the transaction, INVALID_PRODUCER_EPOCH for a stale epoch, ...).
+   * `abortableSupported`: the request's version knows TRANSACTION_ABORTABLE (KIP-890), which is
+   * then answered instead of INVALID_TXN_STATE.
    */
-  verify(transactionalId: string, producerId: number, producerEpoch: number, topic: string, partition: number): number
+  verify(transactionalId: string, producerId: number, producerEpoch: number, topic: string, partition: number, abortableSupported?: boolean): number
 }
 
 /** The verifier used until a transaction coordinator is wired: no partition is in a transaction. */

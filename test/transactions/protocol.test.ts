@@ -151,4 +151,25 @@ describe('transaction APIs over the wire', () => {
     expect(code(await commit(groupId, 'stranger', 0))).toBe(ErrorCode.UNKNOWN_MEMBER_ID)
     expect(code(await commit(groupId, '', 0))).toBe(ErrorCode.NONE)
   })
+
+  it("TxnOffsetCommit maps the verification's codes by version, as Kafka's AddPartitionsToTxnManager", async () => {
+    const id = uniqueName('t')
+    const { producerId } = await initTxn(id)
+    const groupId = uniqueName('g')
+    const offsetsEnd = () => broker.replicas.partition('__consumer_offsets', broker.groups.coordinator.partitionFor(groupId))?.logEndOffset ?? 0
+    const endBefore = offsetsEnd()
+    const commit = async (version: number, producerEpoch: number) =>
+      (await call(TxnOffsetCommit, version, {
+        transactionalId: id, groupId, producerId, producerEpoch, generationId: -1, memberId: '', groupInstanceId: null,
+        topics: [{ name: topic, partitions: [{ partitionIndex: 0, committedOffset: 1n, committedLeaderEpoch: -1, committedMetadata: null }] }],
+      })).topics[0]!.partitions[0]!.errorCode
+    // The group's partition is not in the transaction: v4 clients know TRANSACTION_ABORTABLE, older ones get INVALID_TXN_STATE.
+    expect(await commit(4, 0)).toBe(ErrorCode.TRANSACTION_ABORTABLE)
+    expect(await commit(3, 0)).toBe(ErrorCode.INVALID_TXN_STATE)
+    expect(await commit(0, 0)).toBe(ErrorCode.INVALID_TXN_STATE)
+    // A fenced producer (the coordinator says PRODUCER_FENCED) is INVALID_PRODUCER_EPOCH at every version.
+    await initTxn(id)
+    for (const version of [0, 2, 3, 4]) expect(await commit(version, 0)).toBe(ErrorCode.INVALID_PRODUCER_EPOCH)
+    expect(offsetsEnd()).toBe(endBefore)
+  })
 })

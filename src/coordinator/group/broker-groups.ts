@@ -52,7 +52,7 @@ export function startBrokerGroups(o: BrokerGroupsOptions): BrokerGroups {
     }),
     topics: { partitionCount: (name) => o.cluster.topics.get(name)?.partitions },
     // Read at each call: the transaction coordinator becomes the verifier after the groups start.
-    verifyTransaction: (id, producerId, epoch, partition) => o.replicas.transactionVerifier.verify(id, producerId, epoch, OFFSETS_TOPIC, partition),
+    verifyTransaction: (id, producerId, epoch, partition, abortable) => o.replicas.transactionVerifier.verify(id, producerId, epoch, OFFSETS_TOPIC, partition, abortable),
     activate: topic.activate,
   })
   topic.start()

@@ -220,11 +220,11 @@ export class GroupCoordinator {
   }
 
   /** TxnOffsetCommit: offsets that count once the producer's transaction commits. */
-  commitTxnOffsets(req: TxnOffsetCommitRequest): Promise<TxnOffsetCommitResponse> {
+  commitTxnOffsets(req: TxnOffsetCommitRequest, apiVersion: number): Promise<TxnOffsetCommitResponse> {
     const verify = this.#verifyTransaction
     const partition = this.partitionFor(req.groupId)
-    const verifyHere = verify && ((id: string, producerId: number, epoch: number) => verify(id, producerId, epoch, partition))
-    return commitTxnOffsets(this.#ctx, req, this.#topics, this.#status(req.groupId, 'non-empty'), verifyHere)
+    const verifyHere = verify && ((id: string, producerId: number, epoch: number, abortable: boolean) => verify(id, producerId, epoch, partition, abortable))
+    return commitTxnOffsets(this.#ctx, req, this.#topics, this.#status(req.groupId, 'non-empty'), verifyHere, apiVersion)
   }
 
   /**

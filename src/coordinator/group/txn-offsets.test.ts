@@ -26,7 +26,7 @@ const fetched = (coordinator: Awaited<ReturnType<typeof groupFixture>>['coordina
 describe('transactional offset commits', () => {
   it('stay pending (UNSTABLE_OFFSET_COMMIT with require_stable) until the COMMIT marker lands on their partition', async () => {
     const { coordinator } = await groupFixture()
-    const res = await coordinator.commitTxnOffsets(txnCommit('g', 12n))
+    const res = await coordinator.commitTxnOffsets(txnCommit('g', 12n), 4)
     expect(res.topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.NONE)
     expect(fetched(coordinator, 'g', false)).toMatchObject({ errorCode: 0, committedOffset: -1n })
     expect(fetched(coordinator, 'g', true).errorCode).toBe(ErrorCode.UNSTABLE_OFFSET_COMMIT)
@@ -41,7 +41,7 @@ describe('transactional offset commits', () => {
 
   it('are dropped by an ABORT marker', async () => {
     const { coordinator } = await groupFixture()
-    await coordinator.commitTxnOffsets(txnCommit('g', 12n))
+    await coordinator.commitTxnOffsets(txnCommit('g', 12n), 4)
     coordinator.onTransactionMarker(OFFSETS_TOPIC, coordinator.partitionFor('g'), 5, false)
     expect(fetched(coordinator, 'g', true)).toMatchObject({ errorCode: 0, committedOffset: -1n })
   })
@@ -84,7 +84,7 @@ describe('transactional offset commits', () => {
 
   it('are refused for unknown partitions, an empty group id and a member that is not in the group', async () => {
     const { coordinator, groupLog } = await groupFixture()
-    const code = async (req: TxnOffsetCommitRequest) => (await coordinator.commitTxnOffsets(req)).topics[0]!.partitions[0]!.errorCode
+    const code = async (req: TxnOffsetCommitRequest) => (await coordinator.commitTxnOffsets(req, 4)).topics[0]!.partitions[0]!.errorCode
     expect(await code({ ...txnCommit('g', 1n), topics: [{ name: 'nope', partitions: [{ partitionIndex: 0, committedOffset: 1n, committedLeaderEpoch: -1, committedMetadata: null }] }] })).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
     expect(await code(txnCommit('', 1n))).toBe(ErrorCode.INVALID_GROUP_ID)
     expect(await code(txnCommit('g', 1n, 5n, { memberId: 'stranger', generationId: 1 }))).toBe(ErrorCode.UNKNOWN_MEMBER_ID)
@@ -94,7 +94,7 @@ describe('transactional offset commits', () => {
 
   it('die with their group: a group deleted before the COMMIT marker does not come back', async () => {
     const { coordinator } = await groupFixture()
-    await coordinator.commitTxnOffsets(txnCommit('g', 12n))
+    await coordinator.commitTxnOffsets(txnCommit('g', 12n), 4)
     expect(await coordinator.deleteGroups(['g'])).toEqual([{ groupId: 'g', errorCode: ErrorCode.NONE }])
     coordinator.onTransactionMarker(OFFSETS_TOPIC, coordinator.partitionFor('g'), 5, true)
     expect(coordinator.groupState('g')).toBeUndefined()
@@ -107,8 +107,8 @@ describe('transactional offset commits', () => {
       ...txnCommit('g', offset, producerId),
       topics: [{ name: 'orders', partitions: [0, 1].map((partitionIndex) => ({ partitionIndex, committedOffset: offset, committedLeaderEpoch: -1, committedMetadata: null })) }],
     })
-    await coordinator.commitTxnOffsets(two(12n, 5n))
-    await coordinator.commitTxnOffsets(two(13n, 6n))
+    await coordinator.commitTxnOffsets(two(12n, 5n), 4)
+    await coordinator.commitTxnOffsets(two(13n, 6n), 4)
     const r = await coordinator.deleteOffsets({ groupId: 'g', topics: [{ name: 'orders', partitions: [{ partitionIndex: 0 }] }] })
     expect(r.errorCode).toBe(ErrorCode.NONE)
     // No committed offset existed, but the tombstone is written so that replay drops the pending ones too.
@@ -135,7 +135,7 @@ describe('transactional offset commits', () => {
   it('are not left pending when their write fails', async () => {
     const { coordinator, groupLog } = await groupFixture()
     groupLog.failWith(ErrorCode.NOT_LEADER_OR_FOLLOWER)
-    expect((await coordinator.commitTxnOffsets(txnCommit('g', 1n))).topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.NOT_COORDINATOR)
+    expect((await coordinator.commitTxnOffsets(txnCommit('g', 1n), 4)).topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.NOT_COORDINATOR)
     expect(fetched(coordinator, 'g', true).errorCode).toBe(ErrorCode.NONE)
   })
 })
@@ -143,8 +143,8 @@ describe('transactional offset commits', () => {
 describe('transactional offsets beside plain commits', () => {
   it('a committed transaction does not replace a plain commit written after its offset, as in Kafka', async () => {
     const { coordinator } = await groupFixture()
-    await coordinator.commitTxnOffsets(txnCommit('g', 12n))
-    await coordinator.commitTxnOffsets(txnCommit('h', 12n))
+    await coordinator.commitTxnOffsets(txnCommit('g', 12n), 4)
+    await coordinator.commitTxnOffsets(txnCommit('h', 12n), 4)
     const plain = (groupId: string) => ({
       groupId, generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1n,
       topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, committedOffset: 20n, committedLeaderEpoch: -1, commitTimestamp: -1n, committedMetadata: '' }] }],
@@ -176,9 +176,9 @@ describe('transactional offsets and the transaction coordinator (KIP-890)', () =
       },
     })
     for (let p = 0; p < 4; p++) await coordinator.loadPartition(p, [])
-    const code = async () => (await coordinator.commitTxnOffsets(txnCommit('g', 3n))).topics[0]!.partitions[0]!.errorCode
+    const code = async () => (await coordinator.commitTxnOffsets(txnCommit('g', 3n), 4)).topics[0]!.partitions[0]!.errorCode
     expect(await code()).toBe(ErrorCode.INVALID_TXN_STATE)
-    expect(asked).toEqual([['tx', 5, 0, coordinator.partitionFor('g')]])
+    expect(asked).toEqual([['tx', 5, 0, coordinator.partitionFor('g'), true]])
     expect(groupLog.all()).toHaveLength(0)
     expect(fetched(coordinator, 'g', true).errorCode).toBe(ErrorCode.NONE)
     // A coordinator that cannot answer yet: retriable, as Kafka converts NOT_ENOUGH_REPLICAS.

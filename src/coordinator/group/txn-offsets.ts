@@ -16,6 +16,9 @@ import type { TopicLookup } from './offsets.js'
 import { decodeRecord, offsetCommitRecord } from './records.js'
 import type { GroupLogRecord, OffsetAndMetadata } from './records.js'
 
+/** TxnOffsetCommit v4 is the first whose clients know TRANSACTION_ABORTABLE (KIP-890). */
+const TRANSACTION_ABORTABLE_VERSION = 4
+
 type PartitionKey = string
 const keyOf = (topic: string, partition: number): PartitionKey => `${topic}\u0000${partition}`
 
@@ -144,8 +147,11 @@ export class TxnOffsetStore {
   }
 }
 
-/** The transaction coordinator's verdict on whether `partition` of __consumer_offsets is in the producer's transaction. */
-export type TxnVerification = (transactionalId: string, producerId: number, producerEpoch: number, partition: number) => number
+/**
+ * The transaction coordinator's verdict on whether `partition` of __consumer_offsets is in the
+ * producer's transaction, in the request's terms (see TransactionVerifier).
+ */
+export type TxnVerification = (transactionalId: string, producerId: number, producerEpoch: number, partition: number, abortableSupported: boolean) => number
 
 /**
  * A marker landed on the group's partition: the producer's offsets there are committed or
@@ -178,7 +184,8 @@ export async function commitTxnOffsets(
   topics: TopicLookup,
   statusError: number,
   /** Whether the group's partition is in the producer's transaction (see TxnVerification). */
-  verify: ((transactionalId: string, producerId: number, producerEpoch: number) => number) | undefined,
+  verify: ((transactionalId: string, producerId: number, producerEpoch: number, abortableSupported: boolean) => number) | undefined,
+  apiVersion: number,
 ): Promise<TxnOffsetCommitResponse> {
   const valid: { topic: string; partition: number; offset: OffsetAndMetadata; result: TxnOffsetCommitResponsePartition }[] = []
   const now = ctx.now()
@@ -206,7 +213,7 @@ export async function commitTxnOffsets(
   if (valid.length === 0) return response
   if (statusError !== ErrorCode.NONE) return fail(statusError)
   // Offsets of a partition outside the transaction would wait for a marker that never comes.
-  const verified = verify?.(req.transactionalId, Number(req.producerId), req.producerEpoch) ?? ErrorCode.NONE
+  const verified = verify?.(req.transactionalId, Number(req.producerId), req.producerEpoch, apiVersion >= TRANSACTION_ABORTABLE_VERSION) ?? ErrorCode.NONE
   if (verified !== ErrorCode.NONE) return fail(commitWriteErrorCode(verified))
   let group = ctx.groups.get(req.groupId)
   if (!group) ctx.groups.set(req.groupId, (group = new ClassicGroup(req.groupId, ctx.now)))

@@ -133,6 +133,9 @@ describe('TransactionCoordinator', () => {
     expect(f.written).toHaveLength(before)
     expect(coordinator.verify('tx', Number(producerId), 0, 'orders', 1)).toBe(ErrorCode.NONE)
     expect(coordinator.verify('tx', Number(producerId), 0, 'orders', 7)).toBe(ErrorCode.INVALID_TXN_STATE)
+    expect(coordinator.verify('tx', Number(producerId), 0, 'orders', 7, true)).toBe(ErrorCode.TRANSACTION_ABORTABLE)
+    // A stale epoch: the coordinator's PRODUCER_FENCED reaches producers as INVALID_PRODUCER_EPOCH.
+    expect(coordinator.verify('tx', Number(producerId), 1, 'orders', 1)).toBe(ErrorCode.INVALID_PRODUCER_EPOCH)
     expect(coordinator.verifyPartitions({ transactionalId: 'tx', producerId, producerEpoch: 0, partitions: [['orders', 7]] })).toEqual([ErrorCode.TRANSACTION_ABORTABLE])
 
     expect(await end(coordinator, producerId, 0, true)).toBe(ErrorCode.NONE)

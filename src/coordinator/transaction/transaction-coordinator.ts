@@ -192,16 +192,21 @@ export class TransactionCoordinator implements TransactionVerifier {
   }
 
   /**
-   * KIP-890 part 1 for Produce: is the partition in this producer's ongoing transaction? Answers
-   * as Kafka's ReplicaManager turns the coordinator's verdict into a produce error: a partition
-   * missing from the transaction is INVALID_TXN_STATE, and a coordinator that cannot say yet
-   * (loading, or the transaction ending) is NOT_ENOUGH_REPLICAS, which producers retry.
+   * KIP-890 part 1 for Produce and TxnOffsetCommit: is the partition in this producer's ongoing
+   * transaction? Answers as Kafka's AddPartitionsToTxnManager and ReplicaManager turn the
+   * coordinator's verdict into the request's error: a stale epoch is INVALID_PRODUCER_EPOCH
+   * (which producers handle) at every version, a partition missing from the transaction is
+   * TRANSACTION_ABORTABLE for versions that know it and INVALID_TXN_STATE for older ones, and a
+   * coordinator that cannot say yet (loading, or the transaction ending) is NOT_ENOUGH_REPLICAS,
+   * which producers retry.
    */
-  verify(transactionalId: string, producerId: number, producerEpoch: number, topic: string, partition: number): number {
+  verify(transactionalId: string, producerId: number, producerEpoch: number, topic: string, partition: number, abortableSupported = false): number {
     const [code] = verifyPartitions(this.#ctx, { transactionalId, producerId: BigInt(producerId), producerEpoch, partitions: [[topic, partition]] })
     switch (code) {
+      case ErrorCode.PRODUCER_FENCED:
+        return ErrorCode.INVALID_PRODUCER_EPOCH
       case ErrorCode.TRANSACTION_ABORTABLE:
-        return ErrorCode.INVALID_TXN_STATE
+        return abortableSupported ? ErrorCode.TRANSACTION_ABORTABLE : ErrorCode.INVALID_TXN_STATE
       case ErrorCode.CONCURRENT_TRANSACTIONS:
       case ErrorCode.COORDINATOR_LOAD_IN_PROGRESS:
       case ErrorCode.COORDINATOR_NOT_AVAILABLE:
