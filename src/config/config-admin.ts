@@ -194,10 +194,34 @@ export class ConfigAdmin {
       if (!validateOnly) await this.#topics.setConfigs(resource.name, next)
       return OK
     }
-    const problem = brokerChangeProblem(next, touched)
+    const problem = brokerChangeProblem(next, touched) ?? this.#cleanerThreadsProblem(resource.scope, next)
     if (problem) return fail(ErrorCode.INVALID_REQUEST, problem)
     if (!validateOnly) await this.#layers.dynamic.replace(resource.scope, next)
     return OK
+  }
+
+  /**
+   * Kafka's LogCleaner.validateReconfiguration, which runs only when the cleaner is enabled: the
+   * thread count the change leaves in effect must be at least 1, at least half the current one
+   * (rounded down) and at most double it.
+   */
+  #cleanerThreadsProblem(scope: DynamicScope, next: Readonly<Record<string, string>>): string | undefined {
+    if (!this.#layers.get('log.cleaner.enable')) return undefined
+    const key = 'log.cleaner.threads'
+    const layer = (s: DynamicScope) => (s === scope ? next : this.#layers.dynamic.get(s))[key]
+    const raw = layer('broker') ?? layer('clusterDefault')
+    const current = this.#layers.get(key)
+    let threads = this.#layers.static.get(key)
+    try {
+      if (raw !== undefined) threads = parseConfigValue(key, brokerConfigDefs[key], raw)
+    } catch {
+      // Only a hand-edited stored value fails here (the change's own values were checked); the layers pass over it too.
+      threads = current
+    }
+    if (threads < 1) return 'Log cleaner threads should be at least 1'
+    if (threads < Math.floor(current / 2)) return `Log cleaner threads cannot be reduced to less than half the current value ${current}`
+    if (threads > current * 2) return `Log cleaner threads cannot be increased to more than double the current value ${current}`
+    return undefined
   }
 
   #serialized<T>(change: () => Promise<T>): Promise<T> {

@@ -54,6 +54,14 @@ describe('log cleaner broker configs', () => {
     expect(code).toBe(ErrorCode.INVALID_REQUEST)
     expect(message).toContain('log.cleaner.backoff.ms')
 
+    // log.cleaner.threads moves at most by half or double of the current value, as Kafka's LogCleaner allows.
+    expect(await setBrokerConfig('log.cleaner.threads', '3')).toEqual([ErrorCode.INVALID_REQUEST, 'Log cleaner threads cannot be increased to more than double the current value 1'])
+    expect(await setBrokerConfig('log.cleaner.threads', '0')).toEqual([ErrorCode.INVALID_REQUEST, 'Log cleaner threads should be at least 1'])
+    expect(await setBrokerConfig('log.cleaner.threads', '2')).toEqual([ErrorCode.NONE, null])
+    expect(await setBrokerConfig('log.cleaner.threads', '4')).toEqual([ErrorCode.NONE, null])
+    expect(await setBrokerConfig('log.cleaner.threads', '1')).toEqual([ErrorCode.INVALID_REQUEST, 'Log cleaner threads cannot be reduced to less than half the current value 4'])
+    expect(await setBrokerConfig('log.cleaner.threads', '2')).toEqual([ErrorCode.NONE, null])
+
     // A compacted topic with closed segments, which the cleaner (waiting an hour) leaves alone.
     const topic = uniqueName('compacted')
     const kafka = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING })
