@@ -13,10 +13,11 @@
 import { ErrorCode, errorName } from '../protocol/error-codes.js'
 import { Produce } from '../protocol/generated/produce.js'
 import type { TopicProduceResponse } from '../protocol/generated/produce.js'
-import { appendRecords, hasPartitionErrors } from '../replica/append-records.js'
+import type { Logger } from '../log.js'
+import { appendRecords, hasPartitionErrors, type AppendRecordsContext } from '../replica/append-records.js'
 import { takeAppendTurn } from '../replica/append-turns.js'
 import { produceRequestRejection, rejectedProduceResponses } from '../replica/produce-request-checks.js'
-import { defineHandler } from './handler.js'
+import { defineHandler, type RequestContext } from './handler.js'
 
 /** The oldest Produce version whose records are message format v2. */
 const MIN_SERVED_VERSION = 3
@@ -30,6 +31,35 @@ class ProduceWithoutAcksFailedError extends Error {
   override name = 'ProduceWithoutAcksFailedError'
 }
 
+/**
+ * appendRecords' view of the request. A class, not an object literal with a getter: a literal's
+ * accessor is defined by a runtime call on every request.
+ */
+class AppendContext implements AppendRecordsContext {
+  readonly topics: AppendRecordsContext['topics']
+  readonly replicas: AppendRecordsContext['replicas']
+  readonly configs: AppendRecordsContext['configs']
+  readonly apiVersion: number
+  readonly clientId: string | null
+  readonly transactionalId: string | null
+  readonly #ctx: RequestContext
+
+  constructor(ctx: RequestContext, transactionalId: string | null) {
+    this.topics = ctx.services.cluster.topics
+    this.replicas = ctx.services.replicas
+    this.configs = ctx.services.topicConfigs
+    this.apiVersion = ctx.apiVersion
+    this.clientId = ctx.clientId
+    this.transactionalId = transactionalId
+    this.#ctx = ctx
+  }
+
+  /** Read only when a partition fails: the request's child logger costs a pino child per request. */
+  get log(): Logger {
+    return this.#ctx.log
+  }
+}
+
 export const produce = defineHandler({
   api: Produce,
   minVersion: 0,
@@ -41,22 +71,7 @@ export const produce = defineHandler({
     const rejection = produceRequestRejection(req)
     const responses = rejection
       ? rejectedProduceResponses(req, rejection)
-      : await appendRecords(
-          {
-            topics: ctx.services.cluster.topics,
-            replicas: ctx.services.replicas,
-            configs: ctx.services.topicConfigs,
-            apiVersion: ctx.apiVersion,
-            clientId: ctx.clientId,
-            transactionalId: req.transactionalId,
-            // Read only when a partition fails: the request's child logger costs a pino child per request.
-            get log() {
-              return ctx.log
-            },
-          },
-          req,
-          takeAppendTurn(ctx.connection),
-        )
+      : await appendRecords(new AppendContext(ctx, req.transactionalId), req, takeAppendTurn(ctx.connection))
     ctx.services.metrics?.topics.produced(req, responses)
     if (req.acks === 0) {
       if (hasPartitionErrors(responses)) throw new ProduceWithoutAcksFailedError(`acks=0 produce failed: ${failures(responses)}`)

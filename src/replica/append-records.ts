@@ -124,13 +124,14 @@ export async function appendRecords(ctx: AppendRecordsContext, request: ProduceR
   }
   let answers: (Promise<PartitionProduceResponse> | PartitionProduceResponse)[]
   try {
-    const checked = await Promise.all(checks)
+    // One partition (the usual request) spares Promise.all's array and per-element callbacks.
+    const checked = checks.length === 1 ? [await checks[0]!] : await Promise.all(checks)
     if (turn.ready !== null) await turn.ready
     answers = checked.map((c) => ('log' in c ? append(ctx, c) : c))
   } finally {
     turn.release()
   }
-  const settled = await Promise.all(answers)
+  const settled = answers.length === 1 ? [await answers[0]!] : await Promise.all(answers)
   for (let i = 0; i < settled.length; i++) responses[topicOf[i]!]!.partitionResponses.push(settled[i]!)
   return responses
 }

@@ -106,10 +106,15 @@ function setMaxTimestamp(h: BatchHeader, type: TimestampType, maxTimestamp: numb
   return true
 }
 
-async function uncompressedRecords(h: BatchHeader): Promise<Buffer | ProduceValidation> {
+/** The batch's records, uncompressed: the request's own bytes (no promise) when it is not compressed. */
+function uncompressedRecords(h: BatchHeader): Buffer | Promise<Buffer | ProduceValidation> {
   const region = h.buffer.subarray(h.recordsStart, h.end)
+  return h.compression === CompressionType.None ? region : decompressed(h.compression, region)
+}
+
+async function decompressed(type: CompressionType, region: Buffer): Promise<Buffer | ProduceValidation> {
   try {
-    return await decompress(h.compression, region)
+    return await decompress(type, region)
   } catch (err) {
     if (!(err instanceof CompressionError)) throw err
     // Kafka's record iterator wraps the codec's IOException in a KafkaException: an unknown server error.
@@ -147,7 +152,8 @@ export async function validateProduceRecords(input: ProduceValidationInput): Pro
   let check: RecordCheck | null = null
   let region: Buffer | null = null
   if (!inPlace || recordsNeedScan(h, rules)) {
-    const records = await uncompressedRecords(h)
+    const uncompressed = uncompressedRecords(h)
+    const records = Buffer.isBuffer(uncompressed) ? uncompressed : await uncompressed
     if (!Buffer.isBuffer(records)) return records
     region = records
     try {
