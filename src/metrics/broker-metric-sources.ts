@@ -29,6 +29,7 @@ export function brokerMetricSources(parts: SourceParts): BrokerMetricSources {
       const listed = parts.groups.listGroups([], [])
       return listed.errorCode === ErrorCode.NONE ? listed.groups.map((g) => g.groupState) : undefined
     },
+    cleaner: () => parts.replicas.logs.cleaner.gauges(),
   }
 }
 

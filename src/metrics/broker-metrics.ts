@@ -5,6 +5,8 @@
  * built for Kafka find them: `kafka.log:type=Log,name=Size,topic=t,partition=0` is
  * `kafka_log_log_size{topic="t",partition="0"}`.
  */
+import type { LogCleanerGauges } from '../storage/cleaner/log-cleaner.js'
+import { cleanerFamilies } from './cleaner-metrics.js'
 import type { MetricFamily, Sample } from './exposition.js'
 import { renderFamilies } from './exposition.js'
 import { RequestMetrics } from './request-metrics.js'
@@ -46,6 +48,8 @@ export interface BrokerMetricSources {
   topicExists(name: string): boolean
   /** The state of every group; undefined while the group coordinator is loading. */
   groupStates(): readonly string[] | undefined
+  /** The log cleaner's gauges; null when the cleaner is off. */
+  cleaner?(): LogCleanerGauges | null
 }
 
 /** The classic group states Kafka counts (GroupMetadataManager NumGroups<State>). */
@@ -126,6 +130,8 @@ function sourceFamilies(sources: BrokerMetricSources): MetricFamily[] {
       families.push(gauge(`kafka_coordinator_group_groupmetadatamanager_numgroups${state.toLowerCase()}`, `Consumer groups in state ${state}.`, n))
     }
   }
+  const cleaner = sources.cleaner?.()
+  if (cleaner) families.push(...cleanerFamilies(cleaner))
   return families
 }
 

@@ -1,5 +1,6 @@
 // The log cleaner's broker configs: read-only or dynamic as in Kafka, validated, and a change to
-// a reconfigurable one applies at once (the cleaner restarts its wait, as Kafka restarts its threads).
+// a reconfigurable one applies at once (the cleaner restarts its wait, as Kafka restarts its threads);
+// the clean it runs shows in the cleaner's Prometheus gauges.
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Kafka, logLevel } from 'kafkajs'
@@ -12,6 +13,7 @@ import { IncrementalAlterConfigs } from '../../src/protocol/generated/incrementa
 import { startTestBroker } from '../helpers/broker.js'
 import { eventually, tempDir, uniqueName } from '../helpers/index.js'
 import { RawClient } from '../helpers/raw-client.js'
+import { sampleKey, scrape, value } from '../operations/prometheus.js'
 
 const BROKER = 4
 const SET = 0
@@ -21,7 +23,7 @@ let client: RawClient
 let dir: string
 beforeAll(async () => {
   dir = tempDir()
-  broker = await startTestBroker({ config: { 'log.dirs': dir, 'log.cleaner.backoff.ms': '3600000' } })
+  broker = await startTestBroker({ config: { 'log.dirs': dir, 'log.cleaner.backoff.ms': '3600000', 'metrics.port': '0' } })
   client = await RawClient.connect(broker.bootstrap)
 })
 afterAll(async () => {
@@ -80,5 +82,20 @@ describe('log cleaner broker configs', () => {
       const text = await readFile(join(dir, 'cleaner-offset-checkpoint'), 'utf8')
       expect(text).toContain(`${topic} 0 2\n`)
     })
+
+    // The clean is in the gauges under Kafka's names: 2 of its 3 records were dropped, so it wrote less than it read.
+    const metrics = await scrape(`http://127.0.0.1:${broker.metricsPort}`)
+    const names = ['max_buffer_utilization_percent', 'cleaner_recopy_percent', 'max_clean_time_secs', 'max_compaction_delay_secs'].map((n) => `kafka_log_logcleaner_${n}`)
+    names.push('kafka_log_logcleanermanager_max_dirty_percent', 'kafka_log_logcleanermanager_time_since_last_run_ms')
+    for (const name of names) expect(metrics.has(sampleKey(name)), name).toBe(true)
+    expect(metrics.has(sampleKey('kafka_log_logcleanermanager_uncleanable_partitions_count', { logDirectory: dir }))).toBe(true)
+    const recopy = value(metrics, 'kafka_log_logcleaner_cleaner_recopy_percent')
+    expect(recopy).toBeGreaterThan(0)
+    expect(recopy).toBeLessThan(100)
+    expect(value(metrics, 'kafka_log_logcleaner_max_buffer_utilization_percent')).toBe(0)
+    expect(value(metrics, 'kafka_log_logcleaner_max_clean_time_secs')).toBe(0)
+    expect(value(metrics, 'kafka_log_logcleaner_max_compaction_delay_secs')).toBe(0)
+    expect(value(metrics, 'kafka_log_logcleanermanager_time_since_last_run_ms')).toBeLessThan(60_000)
+    expect(value(metrics, 'kafka_log_logcleanermanager_uncleanable_partitions_count', { logDirectory: dir })).toBe(0)
   })
 })

@@ -82,13 +82,27 @@ export function logToClean(log: PartitionLog, offsets: CleanableOffsets): LogToC
   return { log, ...offsets, cleanBytes, cleanableBytes, totalBytes, cleanableRatio: totalBytes === 0 ? 0 : cleanableBytes / totalBytes }
 }
 
+/** What a search for the filthiest log saw of all candidates (Kafka's PreCleanStats and dirtiestLogCleanableRatio). */
+export interface PreCleanStats {
+  maxCompactionDelayMs: number
+  /** The highest dirty ratio of a candidate with data, due or not. */
+  maxCleanableRatio: number
+}
+
 /** Kafka's grabFilthiestCompactedLog, over the candidate logs (compacted, not being cleaned, not failed). */
-export async function filthiestLog(logs: Iterable<PartitionLog>, checkpointed: (log: PartitionLog) => number | undefined, now: number): Promise<LogToClean | null> {
+export async function filthiestLog(
+  logs: Iterable<PartitionLog>,
+  checkpointed: (log: PartitionLog) => number | undefined,
+  now: number,
+  pre: PreCleanStats = { maxCompactionDelayMs: 0, maxCleanableRatio: 0 },
+): Promise<LogToClean | null> {
   let best: LogToClean | null = null
   for (const log of logs) {
     if (!log.config.cleanupPolicy.includes('compact')) continue
     const ltc = logToClean(log, await cleanableOffsets(log, checkpointed(log), now))
+    pre.maxCompactionDelayMs = Math.max(pre.maxCompactionDelayMs, ltc.maxCompactionDelayMs)
     if (ltc.totalBytes <= 0) continue
+    pre.maxCleanableRatio = Math.max(pre.maxCleanableRatio, ltc.cleanableRatio)
     const due = (ltc.maxCompactionDelayMs > 0 && ltc.cleanableBytes > 0) || ltc.cleanableRatio > log.config.minCleanableDirtyRatio
     if (due && (best === null || ltc.cleanableRatio > best.cleanableRatio)) best = ltc
   }

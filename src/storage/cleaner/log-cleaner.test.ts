@@ -12,6 +12,36 @@ async function fill(fx: CleanerFixture, batches: number, keys: number, tag = 'v'
 }
 
 describe('LogCleaner', () => {
+  it("keeps Kafka's gauges: the last clean's buffer use, recopy share, time and compaction delay, the dirtiest ratio, the time since the last round", async () => {
+    // 100 key slots per thread; a backoff that never ends, so only the rounds below run.
+    const fx = await compactedLog({ maxCompactionLagMs: 30_000 }, { enable: true, backoffMs: 1e12, dedupeBufferSize: 4800, threads: 2 })
+    const cleaner = fx.manager.cleaner
+    expect(cleaner.gauges()).toEqual({
+      maxBufferUtilizationPercent: 0, cleanerRecopyPercent: 0, maxCleanTimeSecs: 0, maxCompactionDelaySecs: 0, maxDirtyPercent: 0, timeSinceLastRunMs: 0,
+      uncleanablePartitions: new Map([[fx.dir, 0]]),
+    })
+    await fill(fx, 40, 4)
+    // The first batch is 45 s old: 15 s past max.compaction.lag.ms.
+    await fx.clock.advance(45_000)
+    const cleaned = (await cleaner.cleanFilthiestLog())!
+    const { bytesRetained, bytesRead } = cleaned.stats
+    expect(bytesRetained).toBeLessThan(bytesRead / 2)
+    await fx.clock.advance(1234)
+    expect(cleaner.gauges()).toMatchObject({
+      maxBufferUtilizationPercent: 5,
+      cleanerRecopyPercent: Math.trunc((100 * bytesRetained) / bytesRead),
+      maxCleanTimeSecs: 0,
+      maxCompactionDelaySecs: 15,
+      // Nothing had been cleaned: the whole cleanable part was dirty.
+      maxDirtyPercent: 100,
+      timeSinceLastRunMs: 1234,
+    })
+    // A round that finds nothing due: the dirty ratio and the time of the round change, the last clean's figures stay.
+    expect(await cleaner.cleanFilthiestLog()).toBeNull()
+    expect(cleaner.gauges()).toMatchObject({ maxBufferUtilizationPercent: 5, maxCompactionDelaySecs: 15, maxDirtyPercent: 0, timeSinceLastRunMs: 0 })
+    await fx.manager.close()
+  })
+
   it('cleans a log only once its dirty share passes min.cleanable.dirty.ratio, and checkpoints where the clean ended', async () => {
     const fx = await compactedLog({ minCleanableDirtyRatio: 0.5 })
     await fill(fx, 60, 60)

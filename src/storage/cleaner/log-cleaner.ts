@@ -14,7 +14,7 @@ import { isNotFound } from '../file-io.js'
 import { partitionDirName } from '../file-names.js'
 import type { PartitionLog } from '../partition-log.js'
 import { cleanLog, CleaningAbortedError, type CleanResult } from './cleaner.js'
-import { filthiestLog } from './cleaner-manager.js'
+import { filthiestLog, type PreCleanStats } from './cleaner-manager.js'
 import { OffsetMap } from './offset-map.js'
 import { Throttler } from './throttler.js'
 
@@ -68,6 +68,30 @@ export interface CleanSummary extends CleanResult {
   ms: number
 }
 
+/**
+ * Kafka's LogCleaner and LogCleanerManager gauges. Kafka takes the worst of its threads' last
+ * cleans; Brook's one cleaning loop has one last clean.
+ */
+export interface LogCleanerGauges {
+  /** Percent of the dedupe buffer (per thread) the last clean's keys filled. */
+  maxBufferUtilizationPercent: number
+  /** Bytes the last clean wrote per 100 bytes it read. */
+  cleanerRecopyPercent: number
+  maxCleanTimeSecs: number
+  /** When the last clean began: how far the most overdue log was past max.compaction.lag.ms. */
+  maxCompactionDelaySecs: number
+  /** The highest dirty ratio, in percent, of the compacted logs at the last round. */
+  maxDirtyPercent: number
+  timeSinceLastRunMs: number
+  /** Logs a failed clean left uncleanable, for every log dir. */
+  uncleanablePartitions: ReadonlyMap<string, number>
+}
+
+/** Kafka's per-thread share of log.cleaner.dedupe.buffer.size (an int in Kafka). */
+function dedupeBytesPerThread(c: LogCleanerConfig): number {
+  return Math.min(Math.floor(c.dedupeBufferSize / Math.max(1, c.threads)), 2 ** 31 - 1)
+}
+
 export class LogCleaner {
   readonly #opts: LogCleanerOptions
   readonly #checkpoints = new Map<string, OffsetCheckpoint>()
@@ -81,9 +105,14 @@ export class LogCleaner {
   #wake: (() => void) | null = null
   #cancelWait: (() => void) | null = null
   #closed = false
+  /** For gauges(): Kafka's lastStats and lastPreCleanStats (of the last clean), dirtiestLogCleanableRatio and timeOfLastRun (of the last round). */
+  #lastClean = { bufferUtilization: 0, recopyRatio: 0, elapsedMs: 0, maxCompactionDelayMs: 0 }
+  #dirtiestRatio = 0
+  #timeOfLastRun: number
 
   private constructor(opts: LogCleanerOptions) {
     this.#opts = opts
+    this.#timeOfLastRun = opts.clock.now()
     this.#throttler = new Throttler(() => opts.config().ioMaxBytesPerSecond)
   }
 
@@ -136,6 +165,26 @@ export class LogCleaner {
     this.#wake?.()
   }
 
+  /** Kafka's cleaner gauges, read now; null when log.cleaner.enable is false (Kafka has no cleaner then). */
+  gauges(): LogCleanerGauges | null {
+    if (!this.#opts.config().enable) return null
+    const uncleanable = new Map(this.#opts.logDirs.map((d) => [d, 0]))
+    for (const log of this.#uncleanable) {
+      const dir = dirname(log.dir)
+      uncleanable.set(dir, (uncleanable.get(dir) ?? 0) + 1)
+    }
+    const last = this.#lastClean
+    return {
+      maxBufferUtilizationPercent: Math.trunc(100 * last.bufferUtilization),
+      cleanerRecopyPercent: Math.trunc(100 * last.recopyRatio),
+      maxCleanTimeSecs: Math.trunc(last.elapsedMs / 1000),
+      maxCompactionDelaySecs: Math.trunc(last.maxCompactionDelayMs / 1000),
+      maxDirtyPercent: Math.trunc(100 * this.#dirtiestRatio),
+      timeSinceLastRunMs: Math.max(0, this.#opts.clock.now() - this.#timeOfLastRun),
+      uncleanablePartitions: uncleanable,
+    }
+  }
+
   /** Where the last clean of `log` ended, if it was checkpointed. */
   checkpointed(log: PartitionLog): number | undefined {
     return this.#checkpoints.get(dirname(log.dir))?.get(partitionDirName(log.topic, log.partition))
@@ -149,7 +198,7 @@ export class LogCleaner {
    */
   async #offsetMap(keys: number, pace: () => Promise<void>): Promise<OffsetMap> {
     const c = this.#opts.config()
-    const limit = Math.min(Math.floor(c.dedupeBufferSize / Math.max(1, c.threads)), 2 ** 31 - 1)
+    const limit = dedupeBytesPerThread(c)
     const wanted = Math.min(limit, OffsetMap.bytesFor(Math.ceil(keys / c.ioBufferLoadFactor) + 1))
     if (this.#map === null || this.#map.memoryBytes < wanted) {
       this.#map = null
@@ -169,7 +218,10 @@ export class LogCleaner {
   async #cleanFilthiestLog(): Promise<CleanSummary | null> {
     const now = this.#opts.clock.now()
     const candidates = [...this.#opts.logs()].filter((l) => !this.#uncleanable.has(l))
-    const ltc = await filthiestLog(candidates, (l) => this.checkpointed(l), now)
+    const pre: PreCleanStats = { maxCompactionDelayMs: 0, maxCleanableRatio: 0 }
+    const ltc = await filthiestLog(candidates, (l) => this.checkpointed(l), now, pre)
+    this.#timeOfLastRun = now
+    this.#dirtiestRatio = pre.maxCleanableRatio
     if (ltc === null || this.#closed) return null
     const { log } = ltc
     const started = Date.now()
@@ -199,6 +251,14 @@ export class LogCleaner {
       if (result.endOffset <= ltc.firstDirtyOffset) return null
       await this.#updateCheckpoint(log, result.endOffset)
       const summary: CleanSummary = { ...result, topic: log.topic, partition: log.partition, firstDirtyOffset: ltc.firstDirtyOffset, firstUncleanableOffset: ltc.firstUncleanableOffset, ms: Date.now() - started }
+      // Kafka's map always spans the whole per-thread buffer; Brook's may be smaller, so the share is of the buffer.
+      const bufferSlots = Math.max(1, Math.floor(dedupeBytesPerThread(config) / OffsetMap.bytesFor(1)))
+      this.#lastClean = {
+        bufferUtilization: (this.#map?.size ?? 0) / bufferSlots,
+        recopyRatio: result.stats.bytesRetained / Math.max(result.stats.bytesRead, 1),
+        elapsedMs: summary.ms,
+        maxCompactionDelayMs: pre.maxCompactionDelayMs,
+      }
       this.#opts.logger.info(summary, 'cleaned log')
       return summary
     } catch (err) {
