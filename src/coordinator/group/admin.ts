@@ -76,6 +76,8 @@ export async function deleteGroup(ctx: CoordinatorContext, groupId: string): Pro
 /** Takes the group out of the coordinator (deleted or expired); it is Dead from now on. */
 export function removeGroup(ctx: CoordinatorContext, group: ClassicGroup): void {
   ctx.timers.cancelPrefix(timerKey.group(group.groupId))
+  // Kafka's pending transactional offsets live in the group's object: a group created again later starts without them.
+  ctx.txnOffsets.forget((groupId) => groupId === group.groupId)
   ctx.groups.delete(group.groupId)
   group.transitionTo(GroupState.Dead)
 }

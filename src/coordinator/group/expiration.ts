@@ -54,7 +54,7 @@ export async function expireOffsets(ctx: CoordinatorContext, isLoaded: (groupId:
       ctx.offsets.remove(groupId, topic, partition)
       records.push(offsetCommitTombstone(groupId, topic, partition))
     }
-    const deleteGroup = kept === 0 && !ctx.offsets.hasOffsets(groupId) && group.is(GroupState.Empty)
+    const deleteGroup = kept === 0 && !ctx.offsets.hasOffsets(groupId) && !ctx.txnOffsets.hasGroup(groupId) && group.is(GroupState.Empty)
     if (deleteGroup) {
       removeGroup(ctx, group)
       records.push(groupMetadataTombstone(groupId))

@@ -132,6 +132,27 @@ describe('transactional offset commits', () => {
     expect(fetched(coordinator, 'g', true)).toMatchObject({ errorCode: 0, committedOffset: -1n })
   })
 
+  it('do not outlive their group: one created again after DeleteGroups does not take them', async () => {
+    const { coordinator } = await groupFixture()
+    await coordinator.commitTxnOffsets(txnCommit('g', 12n), 4)
+    expect(await coordinator.deleteGroups(['g'])).toEqual([{ groupId: 'g', errorCode: ErrorCode.NONE }])
+    const plain = { groupId: 'g', generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1n, topics: [{ name: 'orders', partitions: [{ partitionIndex: 1, committedOffset: 20n, committedLeaderEpoch: -1, commitTimestamp: -1n, committedMetadata: '' }] }] }
+    expect((await coordinator.commitOffsets(plain, 8)).topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.NONE)
+    expect(fetched(coordinator, 'g', true).errorCode).toBe(ErrorCode.NONE)
+    coordinator.onTransactionMarker(OFFSETS_TOPIC, coordinator.partitionFor('g'), 5, true)
+    expect(fetched(coordinator, 'g', true).committedOffset).toBe(-1n)
+  })
+
+  it('keep an empty group from expiring, as Kafka counts them among its offsets', async () => {
+    const { coordinator, clock } = await groupFixture({ config: { offsetsRetentionMs: 60_000 } })
+    await coordinator.commitTxnOffsets(txnCommit('g', 12n), 4)
+    await clock.advance(120_000)
+    await coordinator.expireOffsets()
+    expect(coordinator.groupState('g')).toBe('Empty')
+    coordinator.onTransactionMarker(OFFSETS_TOPIC, coordinator.partitionFor('g'), 5, true)
+    expect(fetched(coordinator, 'g', true).committedOffset).toBe(12n)
+  })
+
   it('are not left pending when their write fails', async () => {
     const { coordinator, groupLog } = await groupFixture()
     groupLog.failWith(ErrorCode.NOT_LEADER_OR_FOLLOWER)

@@ -98,6 +98,11 @@ export class TxnOffsetStore {
     return true
   }
 
+  /** Whether any producer has a pending offset for the group (Kafka's hasOffsets counts them: the group is kept). */
+  hasGroup(groupId: string): boolean {
+    return this.#pendingCount.has(groupId)
+  }
+
   hasPending(groupId: string, topic: string, partition: number): boolean {
     return (this.#pendingCount.get(groupId)?.get(keyOf(topic, partition)) ?? 0) > 0
   }
