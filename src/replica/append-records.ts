@@ -39,7 +39,7 @@ import type { PartitionLog } from '../storage/partition-log.js'
 import { ProducerStateError } from '../storage/producer-state/producer-state-error.js'
 import type { AppendTurn } from './append-turns.js'
 import { LEADER_EPOCH } from './leader-epoch.js'
-import { validateProduceRecords, type PartitionError } from './log-validator.js'
+import { validateProduceRecords, type PartitionError, type ProduceValidation } from './log-validator.js'
 import { frameProduceBatch } from './produce-framing.js'
 import type { ReplicaManager } from './replica-manager.js'
 import type { ValidatorConfig } from './validator-config.js'
@@ -105,6 +105,9 @@ interface ReadyAppend {
   logAppendTime: number
 }
 
+/** A partition's outcome of checks 1-7. */
+type Prepared = ReadyAppend | PartitionProduceResponse
+
 /**
  * Appends every partition of `request` (already past produceRequestRejection) and answers each.
  * Partitions are checked and validated concurrently; their appends start together once `turn`
@@ -113,19 +116,19 @@ interface ReadyAppend {
 export async function appendRecords(ctx: AppendRecordsContext, request: ProduceRequest, turn: AppendTurn): Promise<TopicProduceResponse[]> {
   const responses: TopicProduceResponse[] = []
   const topicOf: number[] = []
-  const checks: Promise<ReadyAppend | PartitionProduceResponse>[] = []
-  for (const [name, partitions] of partitionsByTopic(request)) {
-    const topic = ctx.topics.get(name)
-    for (const [index, records] of partitions) {
-      topicOf.push(responses.length)
-      checks.push(preparePartition(ctx, request.acks, topic, name, index, records))
-    }
-    responses.push({ name, partitionResponses: [] })
-  }
+  const checks: (Prepared | Promise<Prepared>)[] = []
   let answers: (Promise<PartitionProduceResponse> | PartitionProduceResponse)[]
   try {
-    // One partition (the usual request) spares Promise.all's array and per-element callbacks.
-    const checked = checks.length === 1 ? [await checks[0]!] : await Promise.all(checks)
+    for (const [name, partitions] of partitionsByTopic(request)) {
+      const topic = ctx.topics.get(name)
+      for (const [index, records] of partitions) {
+        topicOf.push(responses.length)
+        checks.push(preparePartition(ctx, request.acks, topic, name, index, records))
+      }
+      responses.push({ name, partitionResponses: [] })
+    }
+    // Checks that settled synchronously (uncompressed batches, the usual case) cost no promise.
+    const checked = checks.some((c) => c instanceof Promise) ? await Promise.all(checks) : (checks as Prepared[])
     if (turn.ready !== null) await turn.ready
     answers = checked.map((c) => ('log' in c ? append(ctx, c) : c))
   } finally {
@@ -136,15 +139,18 @@ export async function appendRecords(ctx: AppendRecordsContext, request: ProduceR
   return responses
 }
 
-/** Checks 1-7 of the module comment: the partition's answer, or what to append. */
-async function preparePartition(
+/**
+ * Checks 1-7 of the module comment: the partition's answer, or what to append. Synchronous
+ * unless the validator must (de)compress: a promise per partition is measurable at this rate.
+ */
+function preparePartition(
   ctx: AppendRecordsContext,
   acks: number,
   topic: TopicInfo | undefined,
   name: string,
   index: number,
   records: Buffer | null,
-): Promise<ReadyAppend | PartitionProduceResponse> {
+): Prepared | Promise<Prepared> {
   if (topic === undefined || index < 0 || index >= topic.partitions) return failed(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
   const framed = frameProduceBatch(records, ctx.apiVersion)
   if (!framed.ok) {
@@ -160,13 +166,18 @@ async function preparePartition(
     if (verified !== ErrorCode.NONE) return failed(index, verified, -1, verified === ErrorCode.INVALID_TXN_STATE ? 'Partition was not added to the transaction' : null)
   }
 
-  const validation = await validateProduceRecords({
+  const validation = validateProduceRecords({
     records: framed.batch,
     apiVersion: ctx.apiVersion,
     config: ctx.configs.validatorConfig(name),
     now: Date.now(),
     topicPartition: `${name}-${index}`,
   })
+  return validation instanceof Promise ? validation.then((v) => validated(ctx, name, index, log, v)) : validated(ctx, name, index, log, validation)
+}
+
+/** Check 7's outcome: what to append, or the validator's answer. */
+function validated(ctx: AppendRecordsContext, name: string, index: number, log: PartitionLog, validation: ProduceValidation): Prepared {
   if (!validation.ok) {
     ctx.log.debug({ topic: name, partition: index, errorCode: validation.error.errorCode }, validation.error.detail)
     return rejected(index, validation.error, log)

@@ -106,15 +106,10 @@ function setMaxTimestamp(h: BatchHeader, type: TimestampType, maxTimestamp: numb
   return true
 }
 
-/** The batch's records, uncompressed: the request's own bytes (no promise) when it is not compressed. */
-function uncompressedRecords(h: BatchHeader): Buffer | Promise<Buffer | ProduceValidation> {
-  const region = h.buffer.subarray(h.recordsStart, h.end)
-  return h.compression === CompressionType.None ? region : decompressed(h.compression, region)
-}
-
-async function decompressed(type: CompressionType, region: Buffer): Promise<Buffer | ProduceValidation> {
+/** Decompresses the batch's records; a codec failure is the partition's answer. */
+async function decompressed(h: BatchHeader): Promise<Buffer | ProduceValidation> {
   try {
-    return await decompress(type, region)
+    return await decompress(h.compression, h.buffer.subarray(h.recordsStart, h.end))
   } catch (err) {
     if (!(err instanceof CompressionError)) throw err
     // Kafka's record iterator wraps the codec's IOException in a KafkaException: an unknown server error.
@@ -128,8 +123,12 @@ function malformed(err: unknown): ProduceValidation {
   throw err
 }
 
-/** Validates a partition's records field from a Produce request; see the module comment. */
-export async function validateProduceRecords(input: ProduceValidationInput): Promise<ProduceValidation> {
+/**
+ * Validates a partition's records field from a Produce request; see the module comment.
+ * Synchronous unless the records must be decompressed or recompressed: an uncompressed batch,
+ * the usual case, costs no promise.
+ */
+export function validateProduceRecords(input: ProduceValidationInput): ProduceValidation | Promise<ProduceValidation> {
   const { config, now, topicPartition } = input
   const framed = frameProduceBatch(input.records, input.apiVersion)
   if (!framed.ok) return framed
@@ -148,52 +147,76 @@ export async function validateProduceRecords(input: ProduceValidationInput): Pro
     now,
     topicPartition,
   }
-  let inPlace = source === target.type
-  let check: RecordCheck | null = null
-  let region: Buffer | null = null
-  if (!inPlace || recordsNeedScan(h, rules)) {
-    const uncompressed = uncompressedRecords(h)
-    const records = Buffer.isBuffer(uncompressed) ? uncompressed : await uncompressed
-    if (!Buffer.isBuffer(records)) return records
-    region = records
-    try {
-      check = checkRecords(h, region, rules)
-    } catch (err) {
-      return malformed(err)
-    }
-    if (check.errors.length > 0) return rejectedRecords(check)
-    // Kafka rewrites a compressed batch whose inner offsets are not 0..n-1 (old clients).
-    if (source !== CompressionType.None && !check.offsetsInOrder) inPlace = false
+  const v: Validation = { h, config, topicPartition, target, logAppendTime, inPlace: source === target.type, check: null, region: null }
+  if (!v.inPlace || recordsNeedScan(h, rules)) {
+    if (source !== CompressionType.None) return decompressed(h).then((records) => (Buffer.isBuffer(records) ? (checked(v, records, rules) ?? finish(v)) : records))
+    const rejection = checked(v, h.buffer.subarray(h.recordsStart, h.end), rules)
+    if (rejection !== null) return rejection
   }
+  return finish(v)
+}
 
-  let bytes = framed.batch
-  let rewrite: Rewrite = 'none'
-  if (inPlace) {
-    const changed =
-      logAppendTime >= 0
-        ? setMaxTimestamp(h, TimestampType.LogAppendTime, logAppendTime)
-        : check !== null && setMaxTimestamp(h, TimestampType.CreateTime, check.maxTimestamp)
-    if (changed) rewrite = 'in-place'
-  } else {
-    try {
-      bytes = await rebuildBatch(h, region!, target, logAppendTime >= 0 ? logAppendTime : null)
-    } catch (err) {
-      return malformed(err)
-    }
-    rewrite = 'rebuilt'
-    if (bytes.length > config.maxMessageBytes)
-      return failure(
-        ErrorCode.MESSAGE_TOO_LARGE,
-        `Message batch size is ${bytes.length} bytes in append to partition ${topicPartition} which exceeds the maximum configured size of ${config.maxMessageBytes}.`,
-      )
+/** One validation's state between its steps. */
+interface Validation {
+  readonly h: BatchHeader
+  readonly config: ValidatorConfig
+  readonly topicPartition: string
+  readonly target: ReturnType<typeof targetCompression>
+  readonly logAppendTime: number
+  inPlace: boolean
+  check: RecordCheck | null
+  /** The uncompressed records, once read. */
+  region: Buffer | null
+}
+
+/** Checks the records in `region`: the partition's rejection, or null to go on. */
+function checked(v: Validation, region: Buffer, rules: RecordRules): ProduceValidation | null {
+  v.region = region
+  try {
+    v.check = checkRecords(v.h, region, rules)
+  } catch (err) {
+    return malformed(err)
   }
-  if (bytes.length > config.segmentBytes)
+  if (v.check.errors.length > 0) return rejectedRecords(v.check)
+  // Kafka rewrites a compressed batch whose inner offsets are not 0..n-1 (old clients).
+  if (v.h.compression !== CompressionType.None && !v.check.offsetsInOrder) v.inPlace = false
+  return null
+}
+
+/** The last steps: the header edits in place, or a rebuilt batch (asynchronous: it compresses). */
+function finish(v: Validation): ProduceValidation | Promise<ProduceValidation> {
+  const { h, logAppendTime, check } = v
+  if (!v.inPlace) return rebuilt(v)
+  const changed =
+    logAppendTime >= 0
+      ? setMaxTimestamp(h, TimestampType.LogAppendTime, logAppendTime)
+      : check !== null && setMaxTimestamp(h, TimestampType.CreateTime, check.maxTimestamp)
+  return accepted(v, h.buffer, changed ? 'in-place' : 'none')
+}
+
+async function rebuilt(v: Validation): Promise<ProduceValidation> {
+  const { h, config, logAppendTime } = v
+  let bytes: Buffer
+  try {
+    bytes = await rebuildBatch(h, v.region!, v.target, logAppendTime >= 0 ? logAppendTime : null)
+  } catch (err) {
+    return malformed(err)
+  }
+  if (bytes.length > config.maxMessageBytes)
+    return failure(
+      ErrorCode.MESSAGE_TOO_LARGE,
+      `Message batch size is ${bytes.length} bytes in append to partition ${v.topicPartition} which exceeds the maximum configured size of ${config.maxMessageBytes}.`,
+    )
+  return accepted(v, bytes, 'rebuilt')
+}
+
+function accepted(v: Validation, bytes: Buffer, rewrite: Rewrite): ProduceValidation {
+  if (bytes.length > v.config.segmentBytes)
     return failure(
       ErrorCode.RECORD_LIST_TOO_LARGE,
-      `Message batch size is ${bytes.length} bytes in append to partition ${topicPartition}, which exceeds the maximum configured segment size of ${config.segmentBytes}.`,
+      `Message batch size is ${bytes.length} bytes in append to partition ${v.topicPartition}, which exceeds the maximum configured segment size of ${v.config.segmentBytes}.`,
     )
-
-  const out = bytes === framed.batch ? h : BatchHeader.view(bytes, 0)
+  const out = bytes === v.h.buffer ? v.h : BatchHeader.view(bytes, 0)
   return {
     ok: true,
     batch: {
@@ -202,12 +225,12 @@ export async function validateProduceRecords(input: ProduceValidationInput): Pro
       recordCount: out.recordCount,
       lastOffsetDelta: out.lastOffsetDelta,
       maxTimestamp: out.maxTimestamp,
-      logAppendTime,
+      logAppendTime: v.logAppendTime,
       producerId: out.producerId,
       producerEpoch: out.producerEpoch,
       baseSequence: out.baseSequence,
       transactional: out.isTransactional,
-      sourceCompression: source,
+      sourceCompression: v.h.compression,
       compression: out.compression,
     },
   }
