@@ -9,8 +9,9 @@ import { ErrorCode, errorName } from '../../protocol/error-codes.js'
 import type { TopicPartition } from '../client/group-offsets.js'
 import type { ToolClient } from '../client/tool-client.js'
 import { defaultMessage } from '../client/tool-error.js'
-import { pad, UsageError } from '../tool-args.js'
+import { pad } from '../tool-args.js'
 import type { ToolIO } from '../tool.js'
+import { parseTopicArgs } from './topic-args.js'
 
 /** Kafka's exception classes for the codes OffsetDelete answers with. */
 const EXCEPTIONS: Readonly<Record<number, string>> = {
@@ -89,20 +90,7 @@ export async function deleteOffsets(client: ToolClient, groupId: string, topicAr
 
 /** Explicit `topic:0,1` partitions, and every partition of plain topic names that exist. */
 async function resolvePartitions(client: ToolClient, topicArgs: readonly string[]): Promise<{ partitions: TopicPartition[]; missing: string[] }> {
-  const partitions: TopicPartition[] = []
-  const whole: string[] = []
-  for (const arg of topicArgs) {
-    if (!arg.includes(':')) {
-      whole.push(arg)
-      continue
-    }
-    const parts = arg.split(':')
-    if (parts.length !== 2) throw new UsageError(`Invalid topic arg '${arg}', expected topic name and partitions`)
-    for (const p of (parts[1] as string).split(',')) {
-      if (!/^-?\d+$/.test(p)) throw new UsageError(`Invalid partition '${p}' specified in topic arg '${arg}''`)
-      partitions.push({ topic: parts[0] as string, partition: Number(p) })
-    }
-  }
+  const { partitions, whole } = parseTopicArgs(topicArgs)
   const missing: string[] = []
   if (whole.length > 0) {
     const md = await client.metadata([...new Set(whole)])

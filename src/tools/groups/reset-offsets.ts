@@ -14,6 +14,7 @@ import { UsageError } from '../tool-args.js'
 import type { ParsedArgs } from '../tool-args.js'
 import type { ToolIO } from '../tool.js'
 import { describeGroup } from './group-info.js'
+import { parseTopicArgs } from './topic-args.js'
 
 export const RESET_SCENARIOS = ['to-offset', 'to-datetime', 'by-duration', 'to-earliest', 'to-latest', 'shift-by', 'from-file', 'to-current'] as const
 
@@ -84,20 +85,7 @@ export async function readResetPlan(path: string, groupIds: readonly string[]): 
 }
 
 async function parseTopics(client: ToolClient, topicArgs: readonly string[]): Promise<TopicPartition[]> {
-  const out: TopicPartition[] = []
-  const whole: string[] = []
-  for (const arg of topicArgs) {
-    if (!arg.includes(':')) {
-      whole.push(arg)
-      continue
-    }
-    const parts = arg.split(':')
-    if (parts.length !== 2) throw new UsageError(`Invalid topic arg '${arg}', expected topic name and partitions`)
-    for (const p of (parts[1] as string).split(',')) {
-      if (!/^-?\d+$/.test(p)) throw new UsageError(`Invalid partition '${p}' specified in topic arg '${arg}''`)
-      out.push({ topic: parts[0] as string, partition: Number(p) })
-    }
-  }
+  const { partitions: out, whole } = parseTopicArgs(topicArgs)
   for (const layout of await partitionsOf(client, whole)) out.push({ topic: layout.topic, partition: layout.partition })
   return out
 }
