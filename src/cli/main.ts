@@ -1,7 +1,7 @@
 /**
- * Entry point of bin/brook. `brook start` takes a fast path that never loads yargs; the Kafka
- * tools (`brook topics ...`, and the kafka-* shims) load only their own chunk; anything else
- * (help, version, usage errors, other commands) goes through the full CLI.
+ * Entry point of the bundled CLI (bin/brook). `brook start` takes a fast path that never evaluates
+ * yargs; the Kafka tools (`brook topics ...`, and the kafka-* shims) evaluate only their own modules;
+ * anything else (help, version, usage errors, other commands) goes through the full CLI.
  */
 import { BrookError } from '../brook-error.js'
 import { TOOL_COMMANDS } from '../tools/tool-names.js'

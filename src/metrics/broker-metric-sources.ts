@@ -6,7 +6,7 @@ import type { FetchService } from '../replica/fetch-service.js'
 import type { ReplicaManager } from '../replica/replica-manager.js'
 import { ErrorCode } from '../protocol/error-codes.js'
 import type { BrokerMetricSources, BrokerMetrics } from './broker-metrics.js'
-import { MetricsServer } from './metrics-server.js'
+import type { MetricsServer } from './metrics-server.js'
 
 export interface SourceParts {
   readonly connections: () => Iterable<{ readonly info: { readonly listenerName: string } }>
@@ -33,7 +33,12 @@ export function brokerMetricSources(parts: SourceParts): BrokerMetricSources {
   }
 }
 
-/** The HTTP server for `metrics.port`; undefined when it is -1 (off). */
-export function startMetricsServer(port: number, metrics: BrokerMetrics, log: Logger): Promise<MetricsServer | undefined> {
-  return port < 0 ? Promise.resolve(undefined) : MetricsServer.start({ port, metrics, log: log.child({ component: 'metrics' }) })
+/**
+ * The HTTP server for `metrics.port`; undefined when it is -1 (off). Loaded only when on: node:http
+ * is a few milliseconds of every start-up otherwise.
+ */
+export async function startMetricsServer(port: number, metrics: BrokerMetrics, log: Logger): Promise<MetricsServer | undefined> {
+  if (port < 0) return undefined
+  const { MetricsServer } = await import('./metrics-server.js')
+  return MetricsServer.start({ port, metrics, log: log.child({ component: 'metrics' }) })
 }

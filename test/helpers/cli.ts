@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 import type { LogLine } from './log-capture.js'
 
 export const BROOK_BIN = fileURLToPath(new URL('../../bin/brook', import.meta.url))
-const BUNDLE = fileURLToPath(new URL('../../dist/bin/main.js', import.meta.url))
+const BUNDLE = fileURLToPath(new URL('../../dist/bin/brook.cjs', import.meta.url))
 
 export interface BrookProcess {
   readonly child: ChildProcess

@@ -38,7 +38,7 @@ describe('broker logs', () => {
   })
 })
 
-const BUNDLE = fileURLToPath(new URL('../../dist/bin/main.js', import.meta.url))
+const BUNDLE = fileURLToPath(new URL('../../dist/bin/brook.cjs', import.meta.url))
 
 describe('brook start --log-format', () => {
   it.skipIf(!existsSync(BUNDLE))('writes readable lines with pretty, JSON by default', async () => {

@@ -10,13 +10,13 @@ describe('crc32c', () => {
   })
 
   it('gives the same checksum from JS, native and the dispatcher at every length and alignment', () => {
-    expect(crc32cNative).not.toBeNull()
+    expect(crc32cNative()).not.toBeNull()
     const data = randomBytes(3000)
     for (const len of [0, 1, 7, 8, 9, 63, 64, 65, 255, 256, 257, 1000, 2990]) {
       for (const start of [0, 1, 3]) {
         const view = data.subarray(start, start + len)
         const js = crc32cJs(data, start, start + len)
-        expect(crc32cNative!(view)).toBe(js)
+        expect(crc32cNative()!(view)).toBe(js)
         expect(crc32c(data, start, start + len)).toBe(js)
       }
     }

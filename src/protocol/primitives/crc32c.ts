@@ -58,24 +58,25 @@ export function crc32cJs(buf: Uint8Array, start = 0, end = buf.length, crc = 0):
   return ~c >>> 0
 }
 
-function loadNative(): NativeCrc | null {
-  try {
-    const mod = createRequire(import.meta.url)('@node-rs/crc32') as { crc32c?: NativeCrc }
-    return typeof mod.crc32c === 'function' ? mod.crc32c : null
-  } catch {
-    return null
-  }
-}
+/** undefined until the first CRC that wants it: loading the addon is milliseconds of start-up. */
+let native: NativeCrc | null | undefined
 
 /** The native implementation, or null when the package is unavailable on this platform. */
-export const crc32cNative: NativeCrc | null = loadNative()
+export function crc32cNative(): NativeCrc | null {
+  if (native === undefined) {
+    try {
+      const mod = createRequire(import.meta.url)('@node-rs/crc32') as { crc32c?: NativeCrc }
+      native = typeof mod.crc32c === 'function' ? mod.crc32c : null
+    } catch {
+      native = null
+    }
+  }
+  return native
+}
 
 /** CRC-32C of buf[start, end): the faster implementation for the length. */
-export const crc32c: (buf: Uint8Array, start?: number, end?: number) => number =
-  crc32cNative === null
-    ? (buf, start = 0, end = buf.length) => crc32cJs(buf, start, end)
-    : ((native: NativeCrc) =>
-        (buf: Uint8Array, start = 0, end = buf.length): number =>
-          end - start < NATIVE_MIN_BYTES
-            ? crc32cJs(buf, start, end)
-            : native(start === 0 && end === buf.length ? buf : buf.subarray(start, end)))(crc32cNative)
+export function crc32c(buf: Uint8Array, start = 0, end = buf.length): number {
+  if (end - start < NATIVE_MIN_BYTES) return crc32cJs(buf, start, end)
+  const fast = native === undefined ? crc32cNative() : native
+  return fast === null ? crc32cJs(buf, start, end) : fast(start === 0 && end === buf.length ? buf : buf.subarray(start, end))
+}
