@@ -2,6 +2,10 @@
  * Walks the batches of a segment file forward, reading in large chunks so that one system
  * call serves many batch headers. Used by recovery (whole batches, for the CRC) and by
  * offset and timestamp lookups (headers only).
+ *
+ * With read-ahead (whole-file walks: recovery, the cleaner), the next chunk, from the end of the
+ * current chunk's last whole batch, is read into a second buffer while the caller works on the
+ * current one, so that reading and checking overlap instead of taking turns.
  */
 import { BATCH, BatchHeader, MAGIC_V2, MIN_BATCH_LENGTH } from '../protocol/records/batch-header.js'
 import { readAt } from './file-io.js'
@@ -22,13 +26,18 @@ export class BatchCursor {
   #chunkStart = 0
   #chunkLen = 0
   readonly #view: BatchHeader
+  /** The read-ahead buffer; null without read-ahead. */
+  #spare: Buffer | null
+  /** The read in flight into #spare, from file position `start`. */
+  #ahead: { start: number; bytes: Promise<number> } | null = null
 
   /** Batches in [start, end) of the file open as `fd`. */
-  constructor(fd: number, start: number, end: number, chunkSize: number) {
+  constructor(fd: number, start: number, end: number, chunkSize: number, readAhead = false) {
     this.#fd = fd
     this.#pos = start
     this.#end = end
     this.#chunk = Buffer.allocUnsafe(Math.max(chunkSize, BATCH.RECORDS))
+    this.#spare = readAhead ? Buffer.allocUnsafe(this.#chunk.length) : null
     this.#view = BatchHeader.view(this.#chunk, 0)
   }
 
@@ -62,10 +71,43 @@ export class BatchCursor {
   /** Makes file bytes [p, p+n) available in the chunk. */
   async #ensure(p: number, n: number): Promise<boolean> {
     if (p >= this.#chunkStart && p + n <= this.#chunkStart + this.#chunkLen) return true
-    if (n > this.#chunk.length) this.#chunk = Buffer.allocUnsafe(n)
-    const len = Math.min(this.#chunk.length, this.#end - p)
-    this.#chunkStart = p
-    this.#chunkLen = await readAt(this.#fd, this.#chunk, 0, len, p)
+    const ahead = this.#ahead
+    this.#ahead = null
+    // Awaited even when it does not serve: the read is still writing into #spare.
+    const aheadBytes = ahead === null ? 0 : await ahead.bytes
+    if (ahead !== null && ahead.start === p && aheadBytes >= n) {
+      const spare = this.#spare!
+      this.#spare = this.#chunk
+      this.#chunk = spare
+      this.#chunkStart = p
+      this.#chunkLen = aheadBytes
+    } else {
+      if (n > this.#chunk.length) this.#chunk = Buffer.allocUnsafe(n)
+      const len = Math.min(this.#chunk.length, this.#end - p)
+      this.#chunkStart = p
+      this.#chunkLen = await readAt(this.#fd, this.#chunk, 0, len, p)
+    }
+    this.#readAhead()
     return this.#chunkLen >= n
+  }
+
+  /** Starts reading the chunk after the current one's last whole batch into #spare. */
+  #readAhead(): void {
+    const spare = this.#spare
+    if (spare === null) return
+    const chunk = this.#chunk
+    let q = 0
+    while (q + BATCH.RECORDS <= this.#chunkLen) {
+      const length = chunk.readInt32BE(q + BATCH.LENGTH)
+      // An invalid length ends the walk here; next() reports it.
+      if (length < MIN_BATCH_LENGTH || q + length + BATCH.LOG_OVERHEAD > this.#chunkLen) break
+      q += length + BATCH.LOG_OVERHEAD
+    }
+    const start = this.#chunkStart + q
+    if (q === 0 || start >= this.#end) return
+    const bytes = readAt(this.#fd, spare, 0, Math.min(spare.length, this.#end - start), start)
+    // A walk may stop early and leave this read unawaited: its failure then must not go unhandled.
+    bytes.catch(() => {})
+    this.#ahead = { start, bytes }
   }
 }

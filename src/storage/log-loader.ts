@@ -14,7 +14,7 @@ import type { LogConfig } from './log-config.js'
 import { LogSegment } from './log-segment.js'
 import { readPartitionMetadata, writePartitionMetadata } from './partition-metadata.js'
 import { TXN_INDEX_SUFFIX } from './transaction-index.js'
-import type { LoadedLog, LogContext } from './partition-log-types.js'
+import type { LoadedLog, LogContext, OffsetRange } from './partition-log-types.js'
 
 export interface LoadOptions {
   ctx: LogContext
@@ -99,13 +99,16 @@ export async function loadLogDir(opts: LoadOptions): Promise<LoadedLog> {
 
   let logEndOffset: number
   let recoveryPoint: number
+  let producerFree: OffsetRange | undefined
   if (opts.cleanShutdown) {
     const last = segments.at(-1)!
     last.activate()
     logEndOffset = await last.readEndOffset()
     recoveryPoint = logEndOffset
   } else {
-    segments = await recover(opts, segments, epochs)
+    const recovered = await recover(opts, segments, epochs)
+    segments = recovered.segments
+    producerFree = recovered.producerFree
     const last = segments.at(-1)!
     last.activate()
     logEndOffset = last.endOffset
@@ -114,21 +117,31 @@ export async function loadLogDir(opts: LoadOptions): Promise<LoadedLog> {
   }
   const logStartOffset = Math.min(Math.max(opts.logStartOffset ?? 0, segments[0]!.baseOffset), logEndOffset)
   if (epochs.truncateFromStart(logStartOffset)) await epochs.flush()
-  return { segments, logStartOffset, logEndOffset, recoveryPoint, epochs, topicId, cleanShutdown: opts.cleanShutdown }
+  return { segments, logStartOffset, logEndOffset, recoveryPoint, epochs, topicId, cleanShutdown: opts.cleanShutdown, producerFree }
 }
 
-/** Recovers the segments from the one holding the recovery point; returns the segments that remain. */
-async function recover(opts: LoadOptions, segments: LogSegment[], epochs: LeaderEpochCache): Promise<LogSegment[]> {
+/**
+ * Recovers the segments from the one holding the recovery point; returns the segments that
+ * remain, and the offsets from the first recovered one up to the first batch with a producer id
+ * (so that the producer state's replay need not read them again).
+ */
+async function recover(opts: LoadOptions, segments: LogSegment[], epochs: LeaderEpochCache): Promise<{ segments: LogSegment[]; producerFree: OffsetRange }> {
   const { ctx, dir } = opts
   const rp = opts.recoveryPoint ?? 0
   let from = 0
   while (from + 1 < segments.length && segments[from + 1]!.baseOffset <= rp) from++
+  let firstProducerBatch: number | undefined
+  const done = (remaining: LogSegment[]): { segments: LogSegment[]; producerFree: OffsetRange } => ({
+    segments: remaining,
+    producerFree: { from: segments[from]!.baseOffset, to: firstProducerBatch ?? remaining.at(-1)!.endOffset },
+  })
   for (let i = from; i < segments.length; i++) {
     const s = segments[i]!
     const started = Date.now()
     let epochChanged = false
     const result = await s.recover((h) => {
       if (epochs.assign(h.partitionLeaderEpoch, h.baseOffset)) epochChanged = true
+      if (firstProducerBatch === undefined && h.producerId >= 0) firstProducerBatch = h.baseOffset
     })
     if (epochChanged) await epochs.flush()
     const info = { dir, segment: s.baseOffset, bytes: result.validBytes, endOffset: result.nextOffset, ms: Date.now() - started }
@@ -142,7 +155,7 @@ async function recover(opts: LoadOptions, segments: LogSegment[], epochs: Leader
       'truncated log at the first invalid batch',
     )
     for (const d of dropped) await d.deleteFiles()
-    return segments.slice(0, i + 1)
+    return done(segments.slice(0, i + 1))
   }
-  return segments
+  return done(segments)
 }

@@ -71,6 +71,14 @@ export interface LoadedLog {
   topicId: string | null
   /** Opened after a clean shutdown (or created empty): producer state loads from its snapshot alone. */
   cleanShutdown: boolean
+  /** Offsets that recovery read and found no batch with a producer id in: replaying producer state skips them. */
+  producerFree?: OffsetRange
+}
+
+/** Offsets [from, to). */
+export interface OffsetRange {
+  readonly from: number
+  readonly to: number
 }
 
 /** The batches given to append are not whole v2 batches. */

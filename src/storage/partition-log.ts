@@ -22,7 +22,7 @@ import { firstAtOrAfter, firstWithLargest } from './timestamp-lookup.js'
 import type { AbortedTxn } from './producer-state/producer-state-manager.js'
 import {
   LogClosedError,
-  type AppendOptions, type AppendResult, type LoadedLog, type LogContext, type OffsetAndEpoch, type OffsetAndTimestamp, type ReadOptions, type ReadResult,
+  type AppendOptions, type AppendResult, type LoadedLog, type LogContext, type OffsetRange, type OffsetAndEpoch, type OffsetAndTimestamp, type ReadOptions, type ReadResult,
 } from './partition-log-types.js'
 
 const EMPTY = Buffer.alloc(0)
@@ -56,6 +56,7 @@ export class PartitionLog {
   readonly #appender: LogAppender
   readonly #producers: LogProducerState
   readonly #cleanShutdown: boolean
+  readonly #producerFree: OffsetRange | undefined
   #closed = false
 
   constructor(ctx: LogContext, topic: string, partition: number, dir: string, config: () => LogConfig, loaded: LoadedLog) {
@@ -74,6 +75,7 @@ export class PartitionLog {
     this.#appended = new AppendSignal((err) => ctx.logger.error({ err, topic, partition }, 'append listener failed'))
     this.#producers = new LogProducerState(dir, `${topic}-${partition}`, ctx.logger.child({ topic, partition }), (base, suffix) => this.#segmentPath(base, suffix))
     this.#cleanShutdown = loaded.cleanShutdown
+    this.#producerFree = loaded.producerFree
     this.#appender = new LogAppender(this.#appendHost(), loaded.logEndOffset)
   }
 
@@ -250,6 +252,7 @@ export class PartitionLog {
       logStartOffset: this.#logStartOffset,
       logEndOffset: this.#logEndOffset,
       cleanShutdown: this.#cleanShutdown,
+      producerFree: this.#producerFree,
       segmentBases: this.segmentBaseOffsets,
       read: async (offset, maxBytes) => (await this.read(offset, maxBytes)).records,
       segmentPath: (base, suffix) => this.#segmentPath(base, suffix),

@@ -30,7 +30,7 @@ const SCAN_CHUNK = 1 << 20
 const INT32_MAX = 2 ** 31 - 1
 
 export async function scanSegment(fd: number, fileSize: number, opts: ScanOptions): Promise<ScanResult> {
-  const cursor = new BatchCursor(fd, 0, fileSize, SCAN_CHUNK)
+  const cursor = new BatchCursor(fd, 0, fileSize, SCAN_CHUNK, true)
   let nextOffset = opts.baseOffset
   let lastEpoch = -1
   let validBytes = 0

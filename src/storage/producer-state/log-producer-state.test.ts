@@ -1,4 +1,4 @@
-import { readdir, rm } from 'node:fs/promises'
+import { readdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { eventually } from '../../../test/helpers/index.js'
@@ -106,6 +106,27 @@ describe('PartitionLog producer state', () => {
     expect(log.producerState.lastEntry(2)).toMatchObject({ currentTxnFirstOffset: 5 })
     expect(await log.collectAbortedTransactions(0, 9)).toEqual([{ producerId: 1, firstOffset: 0, lastOffset: 6, lastStableOffset: 5 }])
     expect(await files(dir, '.snapshot')).toEqual(['00000000000000000009.snapshot'])
+    await again.close()
+  })
+
+  it('replays the producer batches around the plain ones recovery has already read', async () => {
+    const dir = await tempDir()
+    const m = await open(dir, logConfig({ segmentBytes: 300 }))
+    const log = await m.createLog('t', 0, { topicId: null })
+    await log.append(data(4, 0, 3), CLIENT) // 0-2, before the recovered segments
+    for (let i = 0; i < 3; i++) await log.append(buildBatch([{ timestamp: 1, value: Buffer.alloc(200) }]), BROKER) // 3, 4, 5
+    await log.append(data(3, 0, 2), CLIENT) // 6-7, after the first recovered segment
+    // An unclean shutdown with no snapshot left (once the rolls' ones are written) and recovery starting at offset 4's segment.
+    await eventually(async () => expect(await files(dir, '.snapshot')).toHaveLength(4))
+    for (const f of await files(dir, '.snapshot')) await rm(join(dir, 't-0', f))
+    await writeFile(join(dir, 'recovery-point-offset-checkpoint'), '0\n1\nt 0 4\n')
+    const again = await open(dir, logConfig({ segmentBytes: 300 }))
+    const reopened = again.getLog('t', 0)!
+    expect(reopened.segmentBaseOffsets.length).toBeGreaterThan(3)
+    // Retries of both batches are known duplicates: the state holds each producer.
+    expect(await reopened.append(data(4, 0, 3), CLIENT)).toMatchObject({ baseOffset: 0, lastOffset: 2 })
+    expect(await reopened.append(data(3, 0, 2), CLIENT)).toMatchObject({ baseOffset: 6, lastOffset: 7 })
+    expect(reopened.logEndOffset).toBe(8)
     await again.close()
   })
 

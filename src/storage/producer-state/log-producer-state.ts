@@ -12,6 +12,7 @@
  */
 import type { Logger } from 'pino'
 import { BatchHeader } from '../../protocol/records/batch-header.js'
+import type { OffsetRange } from '../partition-log-types.js'
 import { TXN_INDEX_SUFFIX, TransactionIndex } from '../transaction-index.js'
 import type { AppendOrigin } from './producer-append-info.js'
 import { CorruptSnapshotError, deleteSnapshotFile, encodeSnapshot, listSnapshots, readSnapshotFile, writeSnapshotFile } from './producer-snapshot.js'
@@ -23,6 +24,8 @@ export interface ProducerRecoverySource {
   readonly logStartOffset: number
   readonly logEndOffset: number
   readonly cleanShutdown: boolean
+  /** Offsets known to hold no batch with a producer id: nothing there changes the state. */
+  readonly producerFree: OffsetRange | undefined
   /** Base offsets of the segments, ascending. */
   readonly segmentBases: readonly number[]
   /** Whole batches from `offset` (at least one), as PartitionLog.read returns them. */
@@ -167,7 +170,12 @@ export class LogProducerState {
     const first = segmentOf(from)
     for (const b of bases) if (b >= first) await this.txnIndex(b).truncateTo(b === first ? from : b)
     const h = BatchHeader.view(EMPTY, 0)
+    const skip = src.producerFree
     for (let offset = from; offset < src.logEndOffset; ) {
+      if (skip !== undefined && offset >= skip.from && offset < skip.to) {
+        offset = skip.to
+        continue
+      }
       const chunk = await src.read(offset, REPLAY_CHUNK)
       if (chunk.length === 0) break
       // The first batch may start below `offset` (it holds it); skip what the state already covers.
