@@ -1,10 +1,8 @@
 // Topic administration over the raw protocol: exact error codes and messages of CreateTopics,
 // DeleteTopics, CreatePartitions, DeleteRecords and Metadata auto-creation, as Kafka answers them.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Broker } from '../src/broker.js'
+import { describe, expect, it } from 'vitest'
 import { ConfigSource } from '../src/config/config-source.js'
 import { ErrorCode } from '../src/protocol/error-codes.js'
-import type { ApiCodec } from '../src/protocol/generated/api-keys.js'
 import { CreatePartitions } from '../src/protocol/generated/create-partitions.js'
 import { CreateTopics } from '../src/protocol/generated/create-topics.js'
 import type { CreatableTopic, CreateTopicsResponse } from '../src/protocol/generated/create-topics.js'
@@ -15,23 +13,11 @@ import { ZERO_UUID, randomUuid } from '../src/protocol/primitives/uuid.js'
 import { buildBatch } from '../src/protocol/records/batch-builder.js'
 import { uniqueName } from './helpers/index.js'
 import { startTestBroker } from './helpers/broker.js'
+import { brokerWithRawClient } from './helpers/raw-broker.js'
 import { RawClient } from './helpers/raw-client.js'
 
-let broker: Broker
-let client: RawClient
-beforeAll(async () => {
-  broker = await startTestBroker({ config: { 'num.partitions': '3', 'log.retention.hours': '2' } })
-  client = await RawClient.connect(broker.bootstrap)
-})
-afterAll(async () => {
-  client.close()
-  await broker.close()
-})
-
-async function call<Req, Res>(api: ApiCodec<Req, Res>, version: number, request: Req): Promise<Res> {
-  client.send(api, version, request)
-  return (await client.receive(api, version)).body
-}
+const env = brokerWithRawClient({ config: { 'num.partitions': '3', 'log.retention.hours': '2' } })
+const { call } = env
 
 function topic(name: string, extra: Partial<CreatableTopic> = {}): CreatableTopic {
   return { name, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [], ...extra }
@@ -51,7 +37,7 @@ describe('CreateTopics', () => {
     const [result] = await create(7, [
       topic(name, { numPartitions: 2, configs: [{ name: 'cleanup.policy', value: 'compact' }, { name: 'segment.bytes', value: '2097152' }] }),
     ])
-    const info = broker.cluster.topics.get(name)!
+    const info = env.broker.cluster.topics.get(name)!
     expect(result).toMatchObject({ name, topicId: info.topicId, errorCode: 0, errorMessage: null, numPartitions: 2, replicationFactor: 1 })
     expect(info).toMatchObject({ partitions: 2, configs: { 'cleanup.policy': 'compact', 'segment.bytes': '2097152' } })
     const configs = new Map(result!.configs!.map((c) => [c.name, c]))
@@ -67,7 +53,7 @@ describe('CreateTopics', () => {
     expect(configs.get('max.message.bytes')).toMatchObject({ value: '1048588', configSource: ConfigSource.DEFAULT_CONFIG })
     // The storage runs with the topic's effective config.
     for (const p of [0, 1]) {
-      expect(broker.replicas.partition(name, p)!.config).toMatchObject({ cleanupPolicy: ['compact'], segmentBytes: 2097152, retentionMs: 7200000 })
+      expect(env.broker.replicas.partition(name, p)!.config).toMatchObject({ cleanupPolicy: ['compact'], segmentBytes: 2097152, retentionMs: 7200000 })
     }
   })
 
@@ -75,8 +61,8 @@ describe('CreateTopics', () => {
     const name = uniqueName('defaults')
     const [result] = await create(2, [topic(name, { numPartitions: -1, replicationFactor: -1 })])
     expect(result).toMatchObject({ name, errorCode: 0, errorMessage: null })
-    expect(broker.cluster.topics.get(name)?.partitions).toBe(3)
-    expect(broker.replicas.partition(name, 2)).toBeDefined()
+    expect(env.broker.cluster.topics.get(name)?.partitions).toBe(3)
+    expect(env.broker.replicas.partition(name, 2)).toBeDefined()
   })
 
   it("refuses bad names, replication factors, partition counts and configs with Kafka's codes and messages", async () => {
@@ -113,8 +99,8 @@ describe('CreateTopics', () => {
       [ErrorCode.NONE, null],
     ])
     expect(results[2]).toMatchObject({ numPartitions: -1, replicationFactor: -1, configs: [] })
-    expect([...broker.cluster.topics.list()].filter((t) => /rf3|rf0|p0|cfg|__consumer/.test(t.name))).toEqual([])
-    expect(broker.cluster.topics.get(ok)).toBeDefined()
+    expect([...env.broker.cluster.topics.list()].filter((t) => /rf3|rf0|p0|cfg|__consumer/.test(t.name))).toEqual([])
+    expect(env.broker.cluster.topics.get(ok)).toBeDefined()
   })
 
   it('answers TOPIC_ALREADY_EXISTS, collisions, and every duplicated name once with INVALID_REQUEST', async () => {
@@ -129,7 +115,7 @@ describe('CreateTopics', () => {
       [fresh, ErrorCode.NONE, null],
       [dup, ErrorCode.INVALID_REQUEST, 'Duplicate topic name.'],
     ])
-    expect(broker.cluster.topics.get(dup)).toBeUndefined()
+    expect(env.broker.cluster.topics.get(dup)).toBeUndefined()
   })
 
   it('places partitions by manual assignment on this node only, with Kafka checks', async () => {
@@ -146,7 +132,7 @@ describe('CreateTopics', () => {
       topic(uniqueName('m'), { numPartitions: -1, replicationFactor: 1, assignments: assign([1]) }),
     ])
     expect(results[0]).toMatchObject({ errorCode: 0, numPartitions: 2, replicationFactor: 1 })
-    expect(broker.cluster.topics.get(name)?.partitions).toBe(2)
+    expect(env.broker.cluster.topics.get(name)?.partitions).toBe(2)
     expect(outcomes(results.slice(1)).map(([, code, message]) => [code, message])).toEqual([
       [ErrorCode.INVALID_REPLICA_ASSIGNMENT, 'The manual partition assignment includes broker 2, but no such broker is registered.'],
       [ErrorCode.INVALID_REPLICA_ASSIGNMENT, 'The manual partition assignment includes the broker 1 more than once.'],
@@ -162,8 +148,8 @@ describe('CreateTopics', () => {
     const [dry] = await create(7, [topic(name, { numPartitions: 4, configs: [{ name: 'retention.ms', value: '1000' }] })], true)
     expect(dry).toMatchObject({ name, topicId: ZERO_UUID, errorCode: 0, numPartitions: 4, replicationFactor: 1 })
     expect(dry!.configs!.find((c) => c.name === 'retention.ms')).toMatchObject({ value: '1000', configSource: ConfigSource.DYNAMIC_TOPIC_CONFIG })
-    expect(broker.cluster.topics.get(name)).toBeUndefined()
-    expect(broker.replicas.partition(name, 0)).toBeUndefined()
+    expect(env.broker.cluster.topics.get(name)).toBeUndefined()
+    expect(env.broker.replicas.partition(name, 0)).toBeUndefined()
 
     const huge = await create(7, [topic(uniqueName('huge'), { numPartitions: 10000 }), topic(uniqueName('small'))], true)
     expect(outcomes(huge).map(([, code, message]) => [code, message])).toEqual([
@@ -177,14 +163,14 @@ describe('DeleteTopics', () => {
   it('deletes by name (v1, v5) and by id (v6), with logs, and answers unknown topics', async () => {
     const [a, b, c] = [uniqueName('del-a'), uniqueName('del-b'), uniqueName('del-c')]
     await create(7, [topic(a, { numPartitions: 2 }), topic(b), topic(c)])
-    const idB = broker.cluster.topics.get(b)!.topicId
+    const idB = env.broker.cluster.topics.get(b)!.topicId
     const v1 = await call(DeleteTopics, 1, { topics: [], topicNames: [a, 'nope'], timeoutMs: 5000 })
     expect(v1.responses.map((r) => [r.name, r.errorCode])).toEqual([
       [a, ErrorCode.NONE],
       ['nope', ErrorCode.UNKNOWN_TOPIC_OR_PARTITION],
     ])
-    expect(broker.cluster.topics.get(a)).toBeUndefined()
-    expect(broker.replicas.partition(a, 0)).toBeUndefined()
+    expect(env.broker.cluster.topics.get(a)).toBeUndefined()
+    expect(env.broker.replicas.partition(a, 0)).toBeUndefined()
     const v5 = await call(DeleteTopics, 5, { topics: [], topicNames: ['nope'], timeoutMs: 5000 })
     expect(outcomes(v5.responses)).toEqual([['nope', ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'This server does not host this topic-partition.']])
 
@@ -203,16 +189,16 @@ describe('DeleteTopics', () => {
       { name: b, topicId: idB, errorCode: 0, errorMessage: null },
       { name: null, topicId: unknownId, errorCode: ErrorCode.UNKNOWN_TOPIC_ID, errorMessage: 'This server does not host this topic ID.' },
     ])
-    expect(broker.cluster.topics.get(b)).toBeUndefined()
-    expect(broker.cluster.topics.get(c)).toBeUndefined()
+    expect(env.broker.cluster.topics.get(b)).toBeUndefined()
+    expect(env.broker.cluster.topics.get(c)).toBeUndefined()
   })
 
   it('refuses malformed v6 requests and internal topics as invalid', async () => {
     const [x, y] = [uniqueName('keep-x'), uniqueName('keep-y')]
     await create(7, [topic(x), topic(y)])
-    await broker.cluster.createTopic({ name: '__transaction_state', partitions: 1 })
-    const idX = broker.cluster.topics.get(x)!.topicId
-    const idY = broker.cluster.topics.get(y)!.topicId
+    await env.broker.cluster.createTopic({ name: '__transaction_state', partitions: 1 })
+    const idX = env.broker.cluster.topics.get(x)!.topicId
+    const idY = env.broker.cluster.topics.get(y)!.topicId
     const { responses } = await call(DeleteTopics, 6, {
       topics: [
         { name: null, topicId: ZERO_UUID },
@@ -233,8 +219,8 @@ describe('DeleteTopics', () => {
       [null, ErrorCode.INVALID_REQUEST, 'Duplicate topic id.'],
       ['__transaction_state', ErrorCode.INVALID_TOPIC_EXCEPTION, "Topic '__transaction_state' is internal: the broker owns it and it cannot be deleted."],
     ])
-    expect(broker.cluster.topics.get(x)).toBeDefined()
-    expect(broker.cluster.topics.get(y)).toBeDefined()
+    expect(env.broker.cluster.topics.get(x)).toBeDefined()
+    expect(env.broker.cluster.topics.get(y)).toBeDefined()
 
     const pair = await call(DeleteTopics, 6, {
       topics: [
@@ -273,12 +259,12 @@ describe('CreatePartitions', () => {
 
     const dry = await req([{ name, count: 4, assignments: null }], true)
     expect(outcomes(dry.results)).toEqual([[name, ErrorCode.NONE, null]])
-    expect(broker.cluster.topics.get(name)?.partitions).toBe(2)
+    expect(env.broker.cluster.topics.get(name)?.partitions).toBe(2)
 
     const grown = await req([{ name, count: 4, assignments: [{ brokerIds: [1] }, { brokerIds: [1] }] }])
     expect(outcomes(grown.results)).toEqual([[name, ErrorCode.NONE, null]])
-    expect(broker.cluster.topics.get(name)?.partitions).toBe(4)
-    expect(broker.replicas.partition(name, 3)).toBeDefined()
+    expect(env.broker.cluster.topics.get(name)?.partitions).toBe(4)
+    expect(env.broker.replicas.partition(name, 3)).toBeDefined()
 
     const refused = await req([
       { name, count: 4, assignments: null },
@@ -303,7 +289,7 @@ describe('CreatePartitions', () => {
       { name, count: 9, assignments: null },
     ])
     expect(outcomes(dup.results)).toEqual([[name, ErrorCode.INVALID_REQUEST, 'Duplicate topic name.']])
-    expect(broker.cluster.topics.get(name)?.partitions).toBe(4)
+    expect(env.broker.cluster.topics.get(name)?.partitions).toBe(4)
   })
 })
 
@@ -313,14 +299,14 @@ describe('DeleteRecords', () => {
     const compacted = uniqueName('compacted')
     await create(7, [topic(name, { numPartitions: 2 }), topic(compacted, { configs: [{ name: 'cleanup.policy', value: 'compact' }] })])
     const records = Array.from({ length: 10 }, (_, i) => ({ key: null, value: Buffer.from(`v${i}`), timestamp: Date.now() }))
-    await broker.replicas.partition(name, 0)!.append(buildBatch(records, { partitionLeaderEpoch: 0 }))
+    await env.broker.replicas.partition(name, 0)!.append(buildBatch(records, { partitionLeaderEpoch: 0 }))
     const del = (t: string, partitions: { partitionIndex: number; offset: bigint }[], version = 2) =>
       call(DeleteRecords, version, { topics: [{ name: t, partitions }], timeoutMs: 5000 })
 
     expect((await del(name, [{ partitionIndex: 0, offset: 4n }])).topics).toEqual([
       { name, partitions: [{ partitionIndex: 0, lowWatermark: 4n, errorCode: 0 }] },
     ])
-    expect(broker.replicas.partition(name, 0)!.logStartOffset).toBe(4)
+    expect(env.broker.replicas.partition(name, 0)!.logStartOffset).toBe(4)
     const earlier = await del(name, [{ partitionIndex: 0, offset: 2n }], 0)
     expect(earlier.topics[0]!.partitions).toEqual([{ partitionIndex: 0, lowWatermark: 4n, errorCode: 0 }])
     const refused = await del(name, [
@@ -337,7 +323,7 @@ describe('DeleteRecords', () => {
     ])
     expect((await del(name, [{ partitionIndex: 0, offset: -1n }])).topics[0]!.partitions).toEqual([{ partitionIndex: 0, lowWatermark: 10n, errorCode: 0 }])
     expect((await del(compacted, [{ partitionIndex: 0, offset: -1n }])).topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.POLICY_VIOLATION)
-    await broker.cluster.createTopic({ name: '__consumer_offsets', partitions: 1 })
+    await env.broker.cluster.createTopic({ name: '__consumer_offsets', partitions: 1 })
     expect((await del('__consumer_offsets', [{ partitionIndex: 0, offset: -1n }])).topics[0]!.partitions[0]!.errorCode).toBe(
       ErrorCode.INVALID_TOPIC_EXCEPTION,
     )
@@ -362,7 +348,7 @@ describe('Metadata auto-creation', () => {
     ])
     const again = await ask(9, [name], true)
     expect(again.topics.map((t) => [t.name, t.errorCode, t.partitions.length])).toEqual([[name, ErrorCode.NONE, 3]])
-    expect(broker.replicas.partition(name, 2)).toBeDefined()
+    expect(env.broker.replicas.partition(name, 2)).toBeDefined()
   })
 
   it('always auto-creates for v0-3, and per the flag from v4', async () => {
@@ -370,9 +356,9 @@ describe('Metadata auto-creation', () => {
     await ask(1, [v1], false)
     await ask(4, [v4no], false)
     await ask(4, [v4yes], true)
-    expect(broker.cluster.topics.get(v1)).toBeDefined()
-    expect(broker.cluster.topics.get(v4no)).toBeUndefined()
-    expect(broker.cluster.topics.get(v4yes)).toBeDefined()
+    expect(env.broker.cluster.topics.get(v1)).toBeDefined()
+    expect(env.broker.cluster.topics.get(v4no)).toBeUndefined()
+    expect(env.broker.cluster.topics.get(v4yes)).toBeDefined()
   })
 
   it('does not auto-create internal topics, nor any topic when auto.create.topics.enable is false', async () => {

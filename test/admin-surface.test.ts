@@ -2,11 +2,9 @@
 // OffsetForLeaderEpoch, ElectLeaders, partition reassignments and DescribeTopicPartitions, with
 // Kafka's answer shapes and error codes for one node that leads every partition.
 import { resolve } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Broker } from '../src/broker.js'
+import { describe, expect, it } from 'vitest'
 import { ALL_CLUSTER_OPERATIONS, ALL_TOPIC_OPERATIONS, OPERATIONS_NOT_REQUESTED } from '../src/handlers/authorized-operations.js'
 import { ErrorCode } from '../src/protocol/error-codes.js'
-import type { ApiCodec } from '../src/protocol/generated/api-keys.js'
 import { AlterPartitionReassignments } from '../src/protocol/generated/alter-partition-reassignments.js'
 import { DescribeCluster } from '../src/protocol/generated/describe-cluster.js'
 import { DescribeLogDirs } from '../src/protocol/generated/describe-log-dirs.js'
@@ -17,32 +15,17 @@ import { OffsetForLeaderEpoch } from '../src/protocol/generated/offset-for-leade
 import { ZERO_UUID } from '../src/protocol/primitives/uuid.js'
 import { buildBatch } from '../src/protocol/records/batch-builder.js'
 import { tempDir, uniqueName } from './helpers/index.js'
-import { startTestBroker } from './helpers/broker.js'
-import { RawClient } from './helpers/raw-client.js'
+import { brokerWithRawClient } from './helpers/raw-broker.js'
 
-let broker: Broker
-let client: RawClient
-let dirs: string[]
-beforeAll(async () => {
-  dirs = [tempDir(), tempDir()]
-  broker = await startTestBroker({ config: { 'log.dirs': dirs.join(',') } })
-  client = await RawClient.connect(broker.bootstrap)
-})
-afterAll(async () => {
-  client.close()
-  await broker.close()
-})
-
-async function call<Req, Res>(api: ApiCodec<Req, Res>, version: number, request: Req): Promise<Res> {
-  client.send(api, version, request)
-  return (await client.receive(api, version)).body
-}
+const dirs = [tempDir(), tempDir()]
+const env = brokerWithRawClient({ config: { 'log.dirs': dirs.join(',') } })
+const { call } = env
 
 /** A topic with `records` one-record batches in partition 0. */
 async function topicWithRecords(prefix: string, partitions: number, records: number): Promise<string> {
   const name = uniqueName(prefix)
-  await broker.cluster.createTopic({ name, partitions })
-  const log = broker.replicas.partition(name, 0)!
+  await env.broker.cluster.createTopic({ name, partitions })
+  const log = env.broker.replicas.partition(name, 0)!
   for (let i = 0; i < records; i++) {
     await log.append(buildBatch([{ key: null, value: Buffer.from(`v${i}`), timestamp: Date.now() }], { partitionLeaderEpoch: 0 }))
   }
@@ -51,13 +34,13 @@ async function topicWithRecords(prefix: string, partitions: number, records: num
 
 describe('DescribeCluster', () => {
   it('describes this node as the one broker and the controller (v0, v1)', async () => {
-    const [host, port] = [broker.listeners[0]!, broker.cluster.advertisedEndpoints[0]!]
+    const [host, port] = [env.broker.listeners[0]!, env.broker.cluster.advertisedEndpoints[0]!]
     for (const version of [0, 1]) {
       const res = await call(DescribeCluster, version, { includeClusterAuthorizedOperations: version === 1, endpointType: 1 })
       expect(res).toMatchObject({
         errorCode: 0,
         errorMessage: null,
-        clusterId: broker.cluster.clusterId,
+        clusterId: env.broker.cluster.clusterId,
         controllerId: 1,
         brokers: [{ brokerId: 1, host: port.host, port: host.port, rack: null }],
         clusterAuthorizedOperations: version === 1 ? ALL_CLUSTER_OPERATIONS : OPERATIONS_NOT_REQUESTED,
@@ -80,9 +63,9 @@ describe('DescribeLogDirs', () => {
       [name, 1],
     ])
     const p0 = partitions.find((p) => p.partitionIndex === 0)!
-    expect(p0).toMatchObject({ partitionSize: BigInt(broker.replicas.partition(name, 0)!.size), offsetLag: 0n, isFutureKey: false })
+    expect(p0).toMatchObject({ partitionSize: BigInt(env.broker.replicas.partition(name, 0)!.size), offsetLag: 0n, isFutureKey: false })
     expect(p0.partitionSize).toBeGreaterThan(0n)
-    expect(p0.dir).toBe(resolve(broker.replicas.partition(name, 0)!.dir, '..'))
+    expect(p0.dir).toBe(resolve(env.broker.replicas.partition(name, 0)!.dir, '..'))
     for (const r of res.results) {
       expect(r.totalBytes).toBeGreaterThan(0n)
       expect(r.usableBytes).toBeGreaterThanOrEqual(0n)
@@ -124,7 +107,7 @@ describe('OffsetForLeaderEpoch', () => {
 describe('ElectLeaders', () => {
   it('answers ELECTION_NOT_NEEDED per named partition and leaves them out of an all-partitions election', async () => {
     const name = uniqueName('elect')
-    await broker.cluster.createTopic({ name, partitions: 2 })
+    await env.broker.cluster.createTopic({ name, partitions: 2 })
     const missing = uniqueName('missing')
     const named = { topicPartitions: [{ topic: name, partitions: [0, 1, 9] }, { topic: missing, partitions: [0] }], timeoutMs: 1000 }
     const expected = [
@@ -151,7 +134,7 @@ describe('ElectLeaders', () => {
 describe('partition reassignments', () => {
   it('keeps a partition on this node, refuses other brokers and cancels nothing; lists none', async () => {
     const name = uniqueName('reassign')
-    await broker.cluster.createTopic({ name, partitions: 1 })
+    await env.broker.cluster.createTopic({ name, partitions: 1 })
     const missing = uniqueName('missing')
     const res = await call(AlterPartitionReassignments, 0, {
       timeoutMs: 1000,
@@ -180,7 +163,7 @@ describe('partition reassignments', () => {
       ],
       [[0, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Unable to find a topic named ${missing}.`]],
     ])
-    expect(broker.cluster.topics.get(name)!.partitions).toBe(1)
+    expect(env.broker.cluster.topics.get(name)!.partitions).toBe(1)
     for (const topics of [null, [{ name, partitionIndexes: [0] }]]) {
       expect(await call(ListPartitionReassignments, 0, { timeoutMs: 1000, topics })).toEqual({ throttleTimeMs: 0, errorCode: 0, errorMessage: null, topics: [] })
     }
@@ -191,9 +174,9 @@ describe('DescribeTopicPartitions', () => {
   it('pages through topics in name order with a partition limit and a cursor', async () => {
     const prefix = uniqueName('dtp')
     const [a, b, c] = [`${prefix}-a`, `${prefix}-b`, `${prefix}-c`]
-    await broker.cluster.createTopic({ name: a, partitions: 3 })
-    await broker.cluster.createTopic({ name: b, partitions: 2 })
-    await broker.cluster.createTopic({ name: c, partitions: 1 })
+    await env.broker.cluster.createTopic({ name: a, partitions: 3 })
+    await env.broker.cluster.createTopic({ name: b, partitions: 2 })
+    await env.broker.cluster.createTopic({ name: c, partitions: 1 })
     const page = (limit: number, cursor: { topicName: string; partitionIndex: number } | null) =>
       call(DescribeTopicPartitions, 0, { topics: [c, a, b].map((name) => ({ name })), responsePartitionLimit: limit, cursor })
     const first = await page(2, null)
@@ -201,7 +184,7 @@ describe('DescribeTopicPartitions', () => {
     expect(first.nextCursor).toEqual({ topicName: a, partitionIndex: 2 })
     expect(first.topics[0]).toMatchObject({
       errorCode: 0,
-      topicId: broker.cluster.topics.get(a)!.topicId,
+      topicId: env.broker.cluster.topics.get(a)!.topicId,
       isInternal: false,
       topicAuthorizedOperations: ALL_TOPIC_OPERATIONS,
     })

@@ -1,37 +1,21 @@
 // BROKER_LOGGER (resource type 8): DescribeConfigs lists the broker's loggers and levels as
 // Kafka's Log4jController does, and IncrementalAlterConfigs changes them at once.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Broker } from '../src/broker.js'
+import { describe, expect, it } from 'vitest'
 import { ConfigSource } from '../src/config/config-source.js'
 import { ErrorCode } from '../src/protocol/error-codes.js'
-import type { ApiCodec } from '../src/protocol/generated/api-keys.js'
 import { AlterConfigs } from '../src/protocol/generated/alter-configs.js'
 import { DescribeConfigs } from '../src/protocol/generated/describe-configs.js'
 import { IncrementalAlterConfigs } from '../src/protocol/generated/incremental-alter-configs.js'
 import { pino } from 'pino'
-import { startTestBroker } from './helpers/broker.js'
-import { RawClient } from './helpers/raw-client.js'
+import { brokerWithRawClient } from './helpers/raw-broker.js'
 
 const BROKER_LOGGER = 8
 const [SET, DELETE, APPEND, SUBTRACT] = [0, 1, 2, 3]
 
 const lines: Array<{ level: number; msg: string }> = []
 const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg: string }) })
-let broker: Broker
-let client: RawClient
-beforeAll(async () => {
-  broker = await startTestBroker({ logger })
-  client = await RawClient.connect(broker.bootstrap)
-})
-afterAll(async () => {
-  client.close()
-  await broker.close()
-})
-
-async function call<Req, Res>(api: ApiCodec<Req, Res>, version: number, request: Req): Promise<Res> {
-  client.send(api, version, request)
-  return (await client.receive(api, version)).body
-}
+const env = brokerWithRawClient({ logger })
+const { call } = env
 
 async function describeLoggers(name = '1', keys: string[] | null = null, version = 4) {
   const res = await call(DescribeConfigs, version, { resources: [{ resourceType: BROKER_LOGGER, resourceName: name, configurationKeys: keys }], includeSynonyms: true, includeDocumentation: true })
@@ -69,11 +53,9 @@ describe('broker loggers', () => {
     expect((await describeLoggers()).configs[0]?.value).toBe('INFO')
     // The broker's components log through children of the root: they follow it.
     const before = lines.length
-    await broker.close()
+    await env.broker.close()
     expect(lines.slice(before).some((l) => l.level === 30)).toBe(true)
-    broker = await startTestBroker({ logger })
-    client.close()
-    client = await RawClient.connect(broker.bootstrap)
+    await env.restart()
     expect(await alter([['root', SET, 'WARN']])).toEqual([ErrorCode.NONE, null])
 
     expect(await alter([['root', SET, 'LOUD']])).toEqual([

@@ -1,41 +1,24 @@
 // DescribeConfigs, AlterConfigs and IncrementalAlterConfigs over the raw protocol: Kafka's sources,
 // synonyms, flags and error codes and messages, dynamic broker configs applied at once and kept
 // across a restart.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Broker } from '../src/broker.js'
+import { describe, expect, it } from 'vitest'
 import { ConfigSource } from '../src/config/config-source.js'
 import { ErrorCode } from '../src/protocol/error-codes.js'
-import type { ApiCodec } from '../src/protocol/generated/api-keys.js'
 import { AlterConfigs } from '../src/protocol/generated/alter-configs.js'
 import { DescribeConfigs } from '../src/protocol/generated/describe-configs.js'
 import type { DescribeConfigsResult } from '../src/protocol/generated/describe-configs.js'
 import { IncrementalAlterConfigs } from '../src/protocol/generated/incremental-alter-configs.js'
 import { tempDir, uniqueName } from './helpers/index.js'
-import { startTestBroker } from './helpers/broker.js'
-import { RawClient } from './helpers/raw-client.js'
+import { brokerWithRawClient } from './helpers/raw-broker.js'
 
 const TOPIC = 2
 const BROKER = 4
 const BROKER_LOGGER = 8
 const [SET, DELETE, APPEND, SUBTRACT] = [0, 1, 2, 3]
 
-let broker: Broker
-let client: RawClient
-let dataDir: string
-beforeAll(async () => {
-  dataDir = tempDir()
-  broker = await startTestBroker({ config: { 'log.dirs': dataDir, 'log.retention.hours': '2', 'log.segment.bytes': '2097152' } })
-  client = await RawClient.connect(broker.bootstrap)
-})
-afterAll(async () => {
-  client.close()
-  await broker.close()
-})
-
-async function call<Req, Res>(api: ApiCodec<Req, Res>, version: number, request: Req): Promise<Res> {
-  client.send(api, version, request)
-  return (await client.receive(api, version)).body
-}
+const dataDir = tempDir()
+const env = brokerWithRawClient({ config: { 'log.dirs': dataDir, 'log.retention.hours': '2', 'log.segment.bytes': '2097152' } })
+const { call } = env
 
 async function describeOne(version: number, type: number, name: string, keys: string[] | null = null, synonyms = true, docs = false) {
   const res = await call(DescribeConfigs, version, {
@@ -73,7 +56,7 @@ async function topicValue(name: string, key: string): Promise<string | null | un
 describe('DescribeConfigs', () => {
   it('describes a topic: overrides, inherited broker values, synonyms in Kafka order, types and docs (v4)', async () => {
     const name = uniqueName('dc')
-    await broker.cluster.createTopic({ name, partitions: 1, configs: { 'cleanup.policy': 'compact', 'retention.ms': '60000' } })
+    await env.broker.cluster.createTopic({ name, partitions: 1, configs: { 'cleanup.policy': 'compact', 'retention.ms': '60000' } })
     const result = await describeOne(4, TOPIC, name, null, true, true)
     expect(result).toMatchObject({ errorCode: 0, errorMessage: null, resourceType: TOPIC, resourceName: name })
     const configs = byName(result)
@@ -103,7 +86,7 @@ describe('DescribeConfigs', () => {
     expect(configs.get('retention.ms')!.synonyms).toEqual([{ name: 'retention.ms', value: '60000', source: ConfigSource.DYNAMIC_TOPIC_CONFIG }])
     expect(configs.get('flush.messages')).toMatchObject({ value: '9223372036854775807', configType: 5, configSource: ConfigSource.DEFAULT_CONFIG })
     const other = uniqueName('dc')
-    await broker.cluster.createTopic({ name: other, partitions: 1 })
+    await env.broker.cluster.createTopic({ name: other, partitions: 1 })
     expect(byName(await describeOne(4, TOPIC, other, ['retention.ms'])).get('retention.ms')).toMatchObject({
       value: '7200000',
       configSource: ConfigSource.DEFAULT_CONFIG,
@@ -113,7 +96,7 @@ describe('DescribeConfigs', () => {
 
   it('filters by key, leaves out synonyms and docs unless asked, and answers v1', async () => {
     const name = uniqueName('dc')
-    await broker.cluster.createTopic({ name, partitions: 1 })
+    await env.broker.cluster.createTopic({ name, partitions: 1 })
     const v4 = await describeOne(4, TOPIC, name, ['segment.bytes', 'compression.type', 'no.such.key'], false, false)
     expect(v4.configs.map((c) => [c.name, c.synonyms, c.documentation])).toEqual([
       ['compression.type', [], null],
@@ -153,18 +136,18 @@ describe('DescribeConfigs', () => {
 describe('AlterConfigs and IncrementalAlterConfigs on topics', () => {
   it('replaces the whole set of overrides (AlterConfigs), validate-only changing nothing', async () => {
     const name = uniqueName('ac')
-    await broker.cluster.createTopic({ name, partitions: 1, configs: { 'cleanup.policy': 'compact' } })
+    await env.broker.cluster.createTopic({ name, partitions: 1, configs: { 'cleanup.policy': 'compact' } })
     expect(await alter(TOPIC, name, { 'retention.ms': '5000' }, true, 0)).toEqual([0, null])
-    expect(broker.cluster.topics.get(name)!.configs).toEqual({ 'cleanup.policy': 'compact' })
+    expect(env.broker.cluster.topics.get(name)!.configs).toEqual({ 'cleanup.policy': 'compact' })
     expect(await alter(TOPIC, name, { 'retention.ms': '5000' }, false, 1)).toEqual([0, null])
-    expect(broker.cluster.topics.get(name)!.configs).toEqual({ 'retention.ms': '5000' })
-    expect(broker.replicas.partition(name, 0)!.config).toMatchObject({ retentionMs: 5000, cleanupPolicy: ['delete'] })
+    expect(env.broker.cluster.topics.get(name)!.configs).toEqual({ 'retention.ms': '5000' })
+    expect(env.broker.replicas.partition(name, 0)!.config).toMatchObject({ retentionMs: 5000, cleanupPolicy: ['delete'] })
     expect(await topicValue(name, 'cleanup.policy')).toBe('delete')
   })
 
   it('refuses bad values with INVALID_CONFIG naming the key, and unknown topics', async () => {
     const name = uniqueName('ac')
-    await broker.cluster.createTopic({ name, partitions: 1 })
+    await env.broker.cluster.createTopic({ name, partitions: 1 })
     expect(await alter(TOPIC, name, { 'retention.ms': 'soon' })).toEqual([
       ErrorCode.INVALID_CONFIG,
       'Invalid value soon for configuration retention.ms: Not a number of type LONG',
@@ -178,17 +161,17 @@ describe('AlterConfigs and IncrementalAlterConfigs on topics', () => {
     const missing = uniqueName('missing')
     expect(await alter(TOPIC, missing, { 'retention.ms': '1' })).toEqual([ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${missing}' does not exist.`])
     expect(await incremental(TOPIC, missing, [['retention.ms', SET, '1']])).toEqual([ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${missing}' does not exist.`])
-    expect(broker.cluster.topics.get(name)!.configs).toEqual({})
+    expect(env.broker.cluster.topics.get(name)!.configs).toEqual({})
   })
 
   it('SETs, DELETEs, APPENDs and SUBTRACTs (list configs only) on the current overrides', async () => {
     const name = uniqueName('iac')
-    await broker.cluster.createTopic({ name, partitions: 1, configs: { 'retention.ms': '1000', 'segment.ms': '5000' } })
+    await env.broker.cluster.createTopic({ name, partitions: 1, configs: { 'retention.ms': '1000', 'segment.ms': '5000' } })
     expect(await incremental(TOPIC, name, [['retention.ms', DELETE, null], ['cleanup.policy', APPEND, 'compact'], ['max.message.bytes', SET, '2000']], false, 0)).toEqual([0, null])
-    expect(broker.cluster.topics.get(name)!.configs).toEqual({ 'segment.ms': '5000', 'cleanup.policy': 'delete,compact', 'max.message.bytes': '2000' })
+    expect(env.broker.cluster.topics.get(name)!.configs).toEqual({ 'segment.ms': '5000', 'cleanup.policy': 'delete,compact', 'max.message.bytes': '2000' })
     expect(await incremental(TOPIC, name, [['cleanup.policy', SUBTRACT, 'delete']])).toEqual([0, null])
     expect(await topicValue(name, 'cleanup.policy')).toBe('compact')
-    expect(broker.replicas.partition(name, 0)!.config).toMatchObject({ cleanupPolicy: ['compact'], maxMessageBytes: 2000, retentionMs: 7200000 })
+    expect(env.broker.replicas.partition(name, 0)!.config).toMatchObject({ cleanupPolicy: ['compact'], maxMessageBytes: 2000, retentionMs: 7200000 })
     expect(await incremental(TOPIC, name, [['retention.ms', APPEND, '1']])).toEqual([
       ErrorCode.INVALID_CONFIG,
       "Can't APPEND to key retention.ms because its type is not LIST.",
@@ -225,9 +208,9 @@ describe('dynamic broker configs', () => {
 
   it('applies cluster defaults and per-broker values to topics at once, with their sources, and keeps them across a restart', async () => {
     const name = uniqueName('dyn')
-    await broker.cluster.createTopic({ name, partitions: 1 })
+    await env.broker.cluster.createTopic({ name, partitions: 1 })
     expect(await incremental(BROKER, '', [['log.retention.ms', SET, '120000'], ['compression.type', SET, 'zstd']])).toEqual([0, null])
-    expect(broker.replicas.partition(name, 0)!.config.retentionMs).toBe(120000)
+    expect(env.broker.replicas.partition(name, 0)!.config.retentionMs).toBe(120000)
     const topicConfigs = byName(await describeOne(4, TOPIC, name, ['retention.ms', 'compression.type']))
     expect(topicConfigs.get('retention.ms')).toMatchObject({
       value: '120000',
@@ -240,7 +223,7 @@ describe('dynamic broker configs', () => {
     })
     expect(topicConfigs.get('compression.type')).toMatchObject({ value: 'zstd', configSource: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG })
     expect(await incremental(BROKER, '1', [['log.retention.ms', SET, '90000'], ['some.plugin.key', SET, 'x']])).toEqual([0, null])
-    expect(broker.replicas.partition(name, 0)!.config.retentionMs).toBe(90000)
+    expect(env.broker.replicas.partition(name, 0)!.config.retentionMs).toBe(90000)
     const own = byName(await describeOne(4, BROKER, '1', ['log.retention.ms', 'some.plugin.key']))
     expect(own.get('log.retention.ms')).toMatchObject({
       value: '90000',
@@ -259,16 +242,13 @@ describe('dynamic broker configs', () => {
       ['log.retention.ms', '120000', ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG, 1],
     ])
 
-    client.close()
-    await broker.close()
-    broker = await startTestBroker({ config: { 'log.dirs': dataDir, 'log.retention.hours': '2', 'log.segment.bytes': '2097152' } })
-    client = await RawClient.connect(broker.bootstrap)
-    expect(broker.replicas.partition(name, 0)!.config).toMatchObject({ retentionMs: 90000 })
+    await env.restart()
+    expect(env.broker.replicas.partition(name, 0)!.config).toMatchObject({ retentionMs: 90000 })
     expect(await topicValue(name, 'compression.type')).toBe('zstd')
     // AlterConfigs replaces the set: the per-broker retention goes, the cluster default shows through.
     expect(await alter(BROKER, '1', {})).toEqual([0, null])
-    expect(broker.replicas.partition(name, 0)!.config.retentionMs).toBe(120000)
+    expect(env.broker.replicas.partition(name, 0)!.config.retentionMs).toBe(120000)
     expect(await alter(BROKER, '', {})).toEqual([0, null])
-    expect(broker.replicas.partition(name, 0)!.config.retentionMs).toBe(7200000)
+    expect(env.broker.replicas.partition(name, 0)!.config.retentionMs).toBe(7200000)
   })
 })

@@ -1,6 +1,6 @@
 // Long-poll Fetch over the wire: woken by appends, bounded by maxWait and minBytes, completed by
 // topic deletion and by broker shutdown, answered in request order on its connection.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Broker } from '../src/broker.js'
 import { ErrorCode } from '../src/protocol/error-codes.js'
 import { ApiVersions } from '../src/protocol/generated/api-versions.js'
@@ -8,21 +8,12 @@ import { Fetch } from '../src/protocol/generated/fetch.js'
 import { startTestBroker } from './helpers/broker.js'
 import { appendBatch, createTopicWithLogs, decodeFetched, fetchRequest } from './helpers/fetch.js'
 import { eventually, uniqueName } from './helpers/index.js'
+import { brokerWithRawClient } from './helpers/raw-broker.js'
 import { RawClient } from './helpers/raw-client.js'
 
 const VERSION = 12
 
-let broker: Broker
-let client: RawClient
-
-beforeAll(async () => {
-  broker = await startTestBroker()
-  client = await RawClient.connect(broker.bootstrap)
-})
-afterAll(async () => {
-  client.close()
-  await broker.close()
-})
+const env = brokerWithRawClient()
 
 /** Resolves once `n` fetches wait in the purgatory. */
 const waiting = (b: Broker, n: number): Promise<void> => eventually(() => expect(b.fetches.purgatory.size).toBe(n))
@@ -30,26 +21,26 @@ const waiting = (b: Broker, n: number): Promise<void> => eventually(() => expect
 describe('long-poll Fetch', () => {
   it('returns as soon as a record is appended, long before maxWait', async () => {
     const name = uniqueName('poll-wake')
-    await createTopicWithLogs(broker, name, 1)
+    await createTopicWithLogs(env.broker, name, 1)
     const started = Date.now()
-    client.send(Fetch, VERSION, fetchRequest([{ topic: name, partition: 0 }], { maxWaitMs: 5000 }))
-    await waiting(broker, 1)
+    env.client.send(Fetch, VERSION, fetchRequest([{ topic: name, partition: 0 }], { maxWaitMs: 5000 }))
+    await waiting(env.broker, 1)
     const appended = Date.now()
-    await appendBatch(broker, name, 0, [{ key: 'k', value: 'woke' }])
-    const { body } = await client.receive(Fetch, VERSION)
+    await appendBatch(env.broker, name, 0, [{ key: 'k', value: 'woke' }])
+    const { body } = await env.client.receive(Fetch, VERSION)
     const elapsed = Date.now() - appended
     expect(elapsed).toBeLessThan(1000)
     expect(Date.now() - started).toBeLessThan(4000)
     expect(decodeFetched(body.responses[0]!.partitions[0]!.records)).toEqual([{ offset: 0, key: 'k', value: 'woke', headers: {} }])
-    expect(broker.fetches.purgatory.watchedLogs).toBe(0)
+    expect(env.broker.fetches.purgatory.watchedLogs).toBe(0)
   })
 
   it('returns after about maxWait when nothing arrives', async () => {
     const name = uniqueName('poll-expire')
-    await createTopicWithLogs(broker, name, 1)
+    await createTopicWithLogs(env.broker, name, 1)
     const started = Date.now()
-    client.send(Fetch, VERSION, fetchRequest([{ topic: name, partition: 0 }], { maxWaitMs: 400 }))
-    const { body } = await client.receive(Fetch, VERSION)
+    env.client.send(Fetch, VERSION, fetchRequest([{ topic: name, partition: 0 }], { maxWaitMs: 400 }))
+    const { body } = await env.client.receive(Fetch, VERSION)
     const elapsed = Date.now() - started
     expect(elapsed).toBeGreaterThanOrEqual(390)
     expect(elapsed).toBeLessThan(3000)
@@ -60,61 +51,61 @@ describe('long-poll Fetch', () => {
 
   it('waits for minBytes across partitions, then returns everything appended', async () => {
     const name = uniqueName('poll-minbytes')
-    await createTopicWithLogs(broker, name, 2)
-    client.send(Fetch, VERSION, fetchRequest([0, 1].map((partition) => ({ topic: name, partition })), { maxWaitMs: 5000, minBytes: 3000 }))
-    await waiting(broker, 1)
-    await appendBatch(broker, name, 0, [{ value: 'small' }])
+    await createTopicWithLogs(env.broker, name, 2)
+    env.client.send(Fetch, VERSION, fetchRequest([0, 1].map((partition) => ({ topic: name, partition })), { maxWaitMs: 5000, minBytes: 3000 }))
+    await waiting(env.broker, 1)
+    await appendBatch(env.broker, name, 0, [{ value: 'small' }])
     // The append listeners have run by now: the fetch still waits for more bytes.
-    expect(broker.fetches.purgatory.size).toBe(1)
-    await appendBatch(broker, name, 1, [{ value: 'x'.repeat(3000) }])
-    const { body } = await client.receive(Fetch, VERSION)
+    expect(env.broker.fetches.purgatory.size).toBe(1)
+    await appendBatch(env.broker, name, 1, [{ value: 'x'.repeat(3000) }])
+    const { body } = await env.client.receive(Fetch, VERSION)
     expect(body.responses[0]!.partitions.map((p) => decodeFetched(p.records).map((r) => r.value!.length))).toEqual([[5], [3000]])
   })
 
   it('answers in request order: a long poll holds back later responses on its connection', async () => {
     const name = uniqueName('poll-order')
-    await createTopicWithLogs(broker, name, 1)
-    const fetchId = client.send(Fetch, VERSION, fetchRequest([{ topic: name, partition: 0 }], { maxWaitMs: 600 }))
-    const versionsId = client.send(ApiVersions, 3, { clientSoftwareName: 'brook-test', clientSoftwareVersion: '1' })
-    expect((await client.receive(Fetch, VERSION)).correlationId).toBe(fetchId)
-    expect((await client.receive(ApiVersions, 3)).correlationId).toBe(versionsId)
+    await createTopicWithLogs(env.broker, name, 1)
+    const fetchId = env.client.send(Fetch, VERSION, fetchRequest([{ topic: name, partition: 0 }], { maxWaitMs: 600 }))
+    const versionsId = env.client.send(ApiVersions, 3, { clientSoftwareName: 'brook-test', clientSoftwareVersion: '1' })
+    expect((await env.client.receive(Fetch, VERSION)).correlationId).toBe(fetchId)
+    expect((await env.client.receive(ApiVersions, 3)).correlationId).toBe(versionsId)
   })
 
   it("runs a connection's fetches one at a time: a fetch queued behind a long poll reads after it", async () => {
     const a = uniqueName('poll-serial-a')
     const b = uniqueName('poll-serial-b')
-    await createTopicWithLogs(broker, a, 1)
-    await createTopicWithLogs(broker, b, 1)
-    client.send(Fetch, VERSION, fetchRequest([{ topic: a, partition: 0 }], { maxWaitMs: 5000 }))
-    client.send(Fetch, VERSION, fetchRequest([{ topic: b, partition: 0 }], { maxWaitMs: 0 }))
-    await waiting(broker, 1)
-    await appendBatch(broker, b, 0, [{ value: 'queued' }])
-    await appendBatch(broker, a, 0, [{ value: 'wake' }])
-    const first = await client.receive(Fetch, VERSION)
-    const second = await client.receive(Fetch, VERSION)
+    await createTopicWithLogs(env.broker, a, 1)
+    await createTopicWithLogs(env.broker, b, 1)
+    env.client.send(Fetch, VERSION, fetchRequest([{ topic: a, partition: 0 }], { maxWaitMs: 5000 }))
+    env.client.send(Fetch, VERSION, fetchRequest([{ topic: b, partition: 0 }], { maxWaitMs: 0 }))
+    await waiting(env.broker, 1)
+    await appendBatch(env.broker, b, 0, [{ value: 'queued' }])
+    await appendBatch(env.broker, a, 0, [{ value: 'wake' }])
+    const first = await env.client.receive(Fetch, VERSION)
+    const second = await env.client.receive(Fetch, VERSION)
     expect(decodeFetched(first.body.responses[0]!.partitions[0]!.records).map((r) => r.value)).toEqual(['wake'])
     expect(decodeFetched(second.body.responses[0]!.partitions[0]!.records).map((r) => r.value)).toEqual(['queued'])
-    await eventually(() => expect(broker.fetches.busyConnections).toBe(0))
+    await eventually(() => expect(env.broker.fetches.busyConnections).toBe(0))
   })
 
   it('completes when the topic is deleted, answering UNKNOWN_TOPIC_OR_PARTITION', async () => {
     const name = uniqueName('poll-delete')
-    await createTopicWithLogs(broker, name, 1)
+    await createTopicWithLogs(env.broker, name, 1)
     const started = Date.now()
-    client.send(Fetch, VERSION, fetchRequest([{ topic: name, partition: 0 }], { maxWaitMs: 10_000 }))
-    await waiting(broker, 1)
-    const info = await broker.cluster.topics.delete(name)
-    await broker.replicas.removeLogs(info)
-    const { body } = await client.receive(Fetch, VERSION)
+    env.client.send(Fetch, VERSION, fetchRequest([{ topic: name, partition: 0 }], { maxWaitMs: 10_000 }))
+    await waiting(env.broker, 1)
+    const info = await env.broker.cluster.topics.delete(name)
+    await env.broker.replicas.removeLogs(info)
+    const { body } = await env.client.receive(Fetch, VERSION)
     expect(Date.now() - started).toBeLessThan(5000)
     expect(body.responses[0]!.partitions[0]!.errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
   })
 
   it('leaves no waiting fetch, listener or timer behind after 10,000 long polls expire', async () => {
     const name = uniqueName('poll-leak')
-    await createTopicWithLogs(broker, name, 3)
+    await createTopicWithLogs(env.broker, name, 3)
     const timersBefore = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length
-    const clients = await Promise.all(Array.from({ length: 40 }, () => RawClient.connect(broker.bootstrap)))
+    const clients = await Promise.all(Array.from({ length: 40 }, () => RawClient.connect(env.broker.bootstrap)))
     const perClient = 250
     const request = fetchRequest([0, 1, 2].map((partition) => ({ topic: name, partition })), { maxWaitMs: 2 })
     for (let round = 0; round < perClient; round++) for (const c of clients) c.send(Fetch, VERSION, request)
@@ -122,8 +113,8 @@ describe('long-poll Fetch', () => {
       for (let round = 0; round < perClient; round++) expect((await c.receive(Fetch, VERSION)).body.responses[0]!.partitions).toHaveLength(3)
     }))
     for (const c of clients) c.close()
-    expect(broker.fetches.purgatory.size).toBe(0)
-    expect(broker.fetches.purgatory.watchedLogs).toBe(0)
+    expect(env.broker.fetches.purgatory.size).toBe(0)
+    expect(env.broker.fetches.purgatory.watchedLogs).toBe(0)
     await eventually(() => expect(process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length).toBeLessThanOrEqual(timersBefore + 1))
   })
 })

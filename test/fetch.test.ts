@@ -1,30 +1,18 @@
 // Fetch over the wire with raw requests: contents, offsets, limits (KIP-74), errors, epochs,
 // isolation, replica fetches, topic ids, every version from 4 to 16.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Broker } from '../src/broker.js'
+import { describe, expect, it } from 'vitest'
 import { ErrorCode } from '../src/protocol/error-codes.js'
 import { Fetch } from '../src/protocol/generated/fetch.js'
 import type { FetchResponse, PartitionData } from '../src/protocol/generated/fetch.js'
-import { startTestBroker } from './helpers/broker.js'
 import { appendBatch, batchSizes, createTopicWithLogs, decodeFetched, fetchRequest, type PartitionAsk } from './helpers/fetch.js'
 import { uniqueName } from './helpers/index.js'
-import { RawClient } from './helpers/raw-client.js'
+import { brokerWithRawClient } from './helpers/raw-broker.js'
 
-let broker: Broker
-let client: RawClient
-
-beforeAll(async () => {
-  broker = await startTestBroker({ config: { 'fetch.max.bytes': '65536' } })
-  client = await RawClient.connect(broker.bootstrap)
-})
-afterAll(async () => {
-  client.close()
-  await broker.close()
-})
+const env = brokerWithRawClient({ config: { 'fetch.max.bytes': '65536' } })
 
 async function fetch(version: number, parts: PartitionAsk[], over: Parameters<typeof fetchRequest>[1] = {}): Promise<FetchResponse> {
-  const correlationId = client.send(Fetch, version, fetchRequest(parts, { maxWaitMs: 0, ...over }))
-  const res = await client.receive(Fetch, version)
+  const correlationId = env.client.send(Fetch, version, fetchRequest(parts, { maxWaitMs: 0, ...over }))
+  const res = await env.client.receive(Fetch, version)
   expect(res.correlationId).toBe(correlationId)
   return res.body
 }
@@ -40,12 +28,12 @@ const value = (n: number): string => `v${n}`.padEnd(200, '.')
 describe('Fetch: records and offsets', () => {
   it('returns the appended batches as stored, with keys, values, headers and offsets, in every version', async () => {
     const name = uniqueName('fetch-contents')
-    const topic = await createTopicWithLogs(broker, name, 1)
-    await appendBatch(broker, name, 0, [
+    const topic = await createTopicWithLogs(env.broker, name, 1)
+    await appendBatch(env.broker, name, 0, [
       { key: 'k0', value: 'hello', headers: { h: 'x' } },
       { key: null, value: null },
     ])
-    await appendBatch(broker, name, 0, [{ key: 'k2', value: 'world', headers: { a: '1', b: '2' } }])
+    await appendBatch(env.broker, name, 0, [{ key: 'k2', value: 'world', headers: { a: '1', b: '2' } }])
     for (let version = 4; version <= 16; version++) {
       const topicId = version >= 13 ? topic.topicId : undefined
       const res = await fetch(version, [{ topic: version >= 13 ? '' : name, topicId, partition: 0, offset: 1n }])
@@ -69,8 +57,8 @@ describe('Fetch: records and offsets', () => {
 
   it('answers at the log end with no records and the offsets', async () => {
     const name = uniqueName('fetch-end')
-    await createTopicWithLogs(broker, name, 1)
-    await appendBatch(broker, name, 0, [{ value: 'a' }])
+    await createTopicWithLogs(env.broker, name, 1)
+    await appendBatch(env.broker, name, 0, [{ value: 'a' }])
     const p = only(await fetch(12, [{ topic: name, partition: 0, offset: 1n }]))
     expect(p).toMatchObject({ errorCode: 0, highWatermark: 1n, lastStableOffset: 1n, logStartOffset: 0n })
     expect(p.records?.length).toBe(0)
@@ -78,9 +66,9 @@ describe('Fetch: records and offsets', () => {
 
   it('answers OFFSET_OUT_OF_RANGE past the log end and below the log start, with offsets -1', async () => {
     const name = uniqueName('fetch-oor')
-    await createTopicWithLogs(broker, name, 1)
-    for (let i = 0; i < 4; i++) await appendBatch(broker, name, 0, [{ value: value(i) }])
-    await broker.replicas.partition(name, 0)!.deleteRecordsBefore(2)
+    await createTopicWithLogs(env.broker, name, 1)
+    for (let i = 0; i < 4; i++) await appendBatch(env.broker, name, 0, [{ value: value(i) }])
+    await env.broker.replicas.partition(name, 0)!.deleteRecordsBefore(2)
     for (const offset of [5n, 1n]) {
       const p = only(await fetch(12, [{ topic: name, partition: 0, offset }]))
       expect(p).toMatchObject({ errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n })
@@ -93,9 +81,9 @@ describe('Fetch: records and offsets', () => {
 
   it('reads partitions in request order and answers unknown topics and partitions after them', async () => {
     const name = uniqueName('fetch-order')
-    await createTopicWithLogs(broker, name, 2)
-    await appendBatch(broker, name, 1, [{ value: 'p1' }])
-    await appendBatch(broker, name, 0, [{ value: 'p0' }])
+    await createTopicWithLogs(env.broker, name, 2)
+    await appendBatch(env.broker, name, 1, [{ value: 'p1' }])
+    await appendBatch(env.broker, name, 0, [{ value: 'p0' }])
     const missing = uniqueName('fetch-missing')
     const res = await fetch(12, [
       { topic: missing, partition: 0 },
@@ -122,10 +110,10 @@ describe('Fetch: records and offsets', () => {
 describe('Fetch: byte limits', () => {
   it('returns a first batch larger than the partition limit whole (KIP-74), and then keeps to the limits', async () => {
     const name = uniqueName('fetch-kip74')
-    await createTopicWithLogs(broker, name, 2)
-    await appendBatch(broker, name, 0, [{ value: 'x'.repeat(5000) }])
-    await appendBatch(broker, name, 0, [{ value: 'y'.repeat(100) }])
-    await appendBatch(broker, name, 1, [{ value: 'z'.repeat(5000) }])
+    await createTopicWithLogs(env.broker, name, 2)
+    await appendBatch(env.broker, name, 0, [{ value: 'x'.repeat(5000) }])
+    await appendBatch(env.broker, name, 0, [{ value: 'y'.repeat(100) }])
+    await appendBatch(env.broker, name, 1, [{ value: 'z'.repeat(5000) }])
     const res = await fetch(12, [
       { topic: name, partition: 0, maxBytes: 1000 },
       { topic: name, partition: 1, maxBytes: 1000 },
@@ -141,8 +129,8 @@ describe('Fetch: byte limits', () => {
 
   it('keeps the whole response within maxBytes, the first batch excepted', async () => {
     const name = uniqueName('fetch-maxbytes')
-    await createTopicWithLogs(broker, name, 3)
-    for (let p = 0; p < 3; p++) for (let i = 0; i < 4; i++) await appendBatch(broker, name, p, [{ value: value(i) }])
+    await createTopicWithLogs(env.broker, name, 3)
+    for (let p = 0; p < 3; p++) for (let i = 0; i < 4; i++) await appendBatch(env.broker, name, p, [{ value: value(i) }])
     const one = batchSizes(only(await fetch(12, [{ topic: name, partition: 0, maxBytes: 1 }])).records)[0]!
     const res = await fetch(12, [0, 1, 2].map((partition) => ({ topic: name, partition })), { maxBytes: one * 5 + 10 })
     expect(res.responses[0]!.partitions.map((p) => batchSizes(p.records).length)).toEqual([4, 1, 0])
@@ -150,8 +138,8 @@ describe('Fetch: byte limits', () => {
 
   it('caps the response at fetch.max.bytes whatever the request asks', async () => {
     const name = uniqueName('fetch-broker-cap')
-    await createTopicWithLogs(broker, name, 2)
-    for (const p of [0, 1]) await appendBatch(broker, name, p, [{ value: 'q'.repeat(40_000) }])
+    await createTopicWithLogs(env.broker, name, 2)
+    for (const p of [0, 1]) await appendBatch(env.broker, name, p, [{ value: 'q'.repeat(40_000) }])
     const res = await fetch(12, [0, 1].map((partition) => ({ topic: name, partition })), { maxBytes: 10_000_000 })
     expect(res.responses[0]!.partitions.map((p) => batchSizes(p.records).length)).toEqual([1, 0])
   })
@@ -160,8 +148,8 @@ describe('Fetch: byte limits', () => {
 describe('Fetch: isolation, epochs and replicas', () => {
   it('gives read_committed an empty aborted-transaction list and read_uncommitted none', async () => {
     const name = uniqueName('fetch-isolation')
-    await createTopicWithLogs(broker, name, 1)
-    await appendBatch(broker, name, 0, [{ value: 'a' }])
+    await createTopicWithLogs(env.broker, name, 1)
+    await appendBatch(env.broker, name, 0, [{ value: 'a' }])
     const committed = only(await fetch(12, [{ topic: name, partition: 0 }], { isolationLevel: 1 }))
     expect(committed).toMatchObject({ abortedTransactions: [], lastStableOffset: 1n, highWatermark: 1n })
     const uncommitted = only(await fetch(4, [{ topic: name, partition: 0 }], { isolationLevel: 0 }))
@@ -170,8 +158,8 @@ describe('Fetch: isolation, epochs and replicas', () => {
 
   it('checks the current leader epoch (v9+): 0 is current, higher is unknown', async () => {
     const name = uniqueName('fetch-epoch')
-    await createTopicWithLogs(broker, name, 1)
-    await appendBatch(broker, name, 0, [{ value: 'a' }])
+    await createTopicWithLogs(env.broker, name, 1)
+    await appendBatch(env.broker, name, 0, [{ value: 'a' }])
     expect(only(await fetch(9, [{ topic: name, partition: 0, currentLeaderEpoch: 0 }])).errorCode).toBe(ErrorCode.NONE)
     const p = only(await fetch(9, [{ topic: name, partition: 0, currentLeaderEpoch: 3 }]))
     expect(p).toMatchObject({ errorCode: ErrorCode.UNKNOWN_LEADER_EPOCH, highWatermark: -1n })
@@ -179,8 +167,8 @@ describe('Fetch: isolation, epochs and replicas', () => {
 
   it('answers a last fetched epoch this log does not have with the diverging epoch (v12+)', async () => {
     const name = uniqueName('fetch-diverging')
-    await createTopicWithLogs(broker, name, 1)
-    await appendBatch(broker, name, 0, [{ value: 'a' }, { value: 'b' }])
+    await createTopicWithLogs(env.broker, name, 1)
+    await appendBatch(env.broker, name, 0, [{ value: 'a' }, { value: 'b' }])
     const p = only(await fetch(12, [{ topic: name, partition: 0, offset: 2n, lastFetchedEpoch: 4 }]))
     expect(p).toMatchObject({ errorCode: 0, divergingEpoch: { epoch: 0, endOffset: 2n }, highWatermark: 2n })
     expect(p.records!.length).toBe(0)
@@ -190,16 +178,16 @@ describe('Fetch: isolation, epochs and replicas', () => {
 
   it('refuses fetches from replicas as Kafka does for a broker not among the replicas', async () => {
     const name = uniqueName('fetch-replica')
-    await createTopicWithLogs(broker, name, 1)
+    await createTopicWithLogs(env.broker, name, 1)
     const v12 = only(await fetch(12, [{ topic: name, partition: 0 }], { replicaId: 2 }))
     expect(v12.errorCode).toBe(ErrorCode.NOT_LEADER_OR_FOLLOWER)
-    const topicId = broker.cluster.topics.get(name)!.topicId
+    const topicId = env.broker.cluster.topics.get(name)!.topicId
     const v15 = only(await fetch(15, [{ topic: '', topicId, partition: 0, currentLeaderEpoch: 0 }], { replicaState: { replicaId: 2, replicaEpoch: 5n } }))
     expect(v15.errorCode).toBe(ErrorCode.UNKNOWN_LEADER_EPOCH)
     // v16 points at the leader (KIP-951): this node, epoch 0.
     const res = await fetch(16, [{ topic: '', topicId, partition: 0 }], { replicaState: { replicaId: 2, replicaEpoch: 5n } })
     expect(only(res)).toMatchObject({ errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, currentLeader: { leaderId: 1, leaderEpoch: 0 } })
-    const [host, port] = broker.bootstrap.split(':')
+    const [host, port] = env.broker.bootstrap.split(':')
     expect(res.nodeEndpoints).toEqual([{ nodeId: 1, host, port: Number(port), rack: null }])
   })
 })

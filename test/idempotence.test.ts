@@ -4,8 +4,7 @@
 // and kafkajs / @platformatic/kafka idempotent producers.
 import { Producer, ProduceAcks, stringSerializers } from '@platformatic/kafka'
 import { Kafka, logLevel } from 'kafkajs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Broker } from '../src/broker.js'
+import { describe, expect, it } from 'vitest'
 import { ErrorCode } from '../src/protocol/error-codes.js'
 import { DescribeProducers } from '../src/protocol/generated/describe-producers.js'
 import { Fetch } from '../src/protocol/generated/fetch.js'
@@ -16,24 +15,15 @@ import { buildBatch } from '../src/protocol/records/batch-builder.js'
 import type { BatchOptions } from '../src/protocol/records/batch-builder.js'
 import { decodeFetched, fetchRequest } from './helpers/fetch.js'
 import { eventually, uniqueName } from './helpers/index.js'
-import { startTestBroker } from './helpers/broker.js'
 import { readPartitionText } from './helpers/partition-records.js'
+import { brokerWithRawClient } from './helpers/raw-broker.js'
 import { RawClient } from './helpers/raw-client.js'
 
-let broker: Broker
-let client: RawClient
-beforeAll(async () => {
-  broker = await startTestBroker()
-  client = await RawClient.connect(broker.bootstrap)
-})
-afterAll(async () => {
-  client.close()
-  await broker.close()
-})
+const env = brokerWithRawClient()
 
 async function topic(prefix: string): Promise<string> {
   const name = uniqueName(prefix)
-  await broker.cluster.createTopic({ name, partitions: 1 })
+  await env.broker.cluster.createTopic({ name, partitions: 1 })
   return name
 }
 
@@ -42,11 +32,11 @@ function batch(values: string[], opts: BatchOptions): Buffer {
 }
 
 async function produce(name: string, records: Buffer): Promise<ProduceResponse['responses'][number]['partitionResponses'][number]> {
-  client.send(Produce, 11, { transactionalId: null, acks: -1, timeoutMs: 5000, topicData: [{ name, partitionData: [{ index: 0, records }] }] })
-  return (await client.receive(Produce, 11)).body.responses[0]!.partitionResponses[0]!
+  env.client.send(Produce, 11, { transactionalId: null, acks: -1, timeoutMs: 5000, topicData: [{ name, partitionData: [{ index: 0, records }] }] })
+  return (await env.client.receive(Produce, 11)).body.responses[0]!.partitionResponses[0]!
 }
 
-const values = async (name: string) => (await readPartitionText(broker, name, 0)).map((r) => r.value)
+const values = async (name: string) => (await readPartitionText(env.broker, name, 0)).map((r) => r.value)
 const idem = (values: string[], seq: number, epoch = 0, producerId = 1000) => batch(values, { producerId, producerEpoch: epoch, baseSequence: seq })
 
 describe('idempotent produce (raw batches)', () => {
@@ -73,8 +63,8 @@ describe('idempotent produce (raw batches)', () => {
   it('lists the producers of a partition with DescribeProducers', async () => {
     const name = await topic('idem-describe')
     await produce(name, idem(['a', 'b', 'c'], 10, 2, 77))
-    client.send(DescribeProducers, 0, { topics: [{ name, partitionIndexes: [0, 5] }, { name: uniqueName('nope'), partitionIndexes: [0] }] })
-    const res = (await client.receive(DescribeProducers, 0)).body
+    env.client.send(DescribeProducers, 0, { topics: [{ name, partitionIndexes: [0, 5] }, { name: uniqueName('nope'), partitionIndexes: [0] }] })
+    const res = (await env.client.receive(DescribeProducers, 0)).body
     expect(res.topics[0]!.partitions[0]).toMatchObject({
       partitionIndex: 0,
       errorCode: ErrorCode.NONE,
@@ -88,17 +78,17 @@ describe('idempotent produce (raw batches)', () => {
 describe('transactions on a partition', () => {
   it('read_committed stops at the last stable offset and lists the aborted transactions; ListOffsets agrees', async () => {
     const name = await topic('txn-lso')
-    const log = broker.replicas.partition(name, 0)!
+    const log = env.broker.replicas.partition(name, 0)!
     const txn = (producerId: number, v: string) => batch([v], { producerId, producerEpoch: 0, baseSequence: 0, transactional: true })
     // The partition's side only: transactional batches appended as Produce would after verification.
     await log.append(txn(501, 'aborted'), { origin: 'client', leaderEpoch: 0 }) // 0
     await log.append(txn(502, 'open'), { origin: 'client', leaderEpoch: 0 }) // 1
-    expect(await broker.replicas.writeTxnMarker(name, 0, { producerId: 501, producerEpoch: 0, coordinatorEpoch: 3, commit: false })).toBe(ErrorCode.NONE) // 2
-    expect(await broker.replicas.writeTxnMarker(name, 0, { producerId: 501, producerEpoch: 0, coordinatorEpoch: 2, commit: false })).toBe(ErrorCode.TRANSACTION_COORDINATOR_FENCED)
+    expect(await env.broker.replicas.writeTxnMarker(name, 0, { producerId: 501, producerEpoch: 0, coordinatorEpoch: 3, commit: false })).toBe(ErrorCode.NONE) // 2
+    expect(await env.broker.replicas.writeTxnMarker(name, 0, { producerId: 501, producerEpoch: 0, coordinatorEpoch: 2, commit: false })).toBe(ErrorCode.TRANSACTION_COORDINATOR_FENCED)
 
     const fetch = async (isolationLevel: number) => {
-      client.send(Fetch, 12, fetchRequest([{ topic: name, partition: 0 }], { maxWaitMs: 0, isolationLevel }))
-      return (await client.receive(Fetch, 12)).body.responses[0]!.partitions[0]!
+      env.client.send(Fetch, 12, fetchRequest([{ topic: name, partition: 0 }], { maxWaitMs: 0, isolationLevel }))
+      return (await env.client.receive(Fetch, 12)).body.responses[0]!.partitions[0]!
     }
     const committed = await fetch(1)
     expect(committed).toMatchObject({ highWatermark: 3n, lastStableOffset: 1n, abortedTransactions: [{ producerId: 501n, firstOffset: 0n }] })
@@ -108,35 +98,35 @@ describe('transactions on a partition', () => {
     expect(decodeFetched(uncommitted.records).map((r) => r.offset)).toEqual([0, 1, 2])
 
     const latest = async (isolationLevel: number) => {
-      client.send(ListOffsets, 8, { replicaId: -1, isolationLevel, topics: [{ name, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1n, maxNumOffsets: 1 }] }] })
-      return (await client.receive(ListOffsets, 8)).body.topics[0]!.partitions[0]!.offset
+      env.client.send(ListOffsets, 8, { replicaId: -1, isolationLevel, topics: [{ name, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1n, maxNumOffsets: 1 }] }] })
+      return (await env.client.receive(ListOffsets, 8)).body.topics[0]!.partitions[0]!.offset
     }
     expect(await latest(1)).toBe(1n)
     expect(await latest(0)).toBe(3n)
 
-    expect(await broker.replicas.writeTxnMarker(name, 0, { producerId: 502, producerEpoch: 0, coordinatorEpoch: 3, commit: true })).toBe(ErrorCode.NONE)
+    expect(await env.broker.replicas.writeTxnMarker(name, 0, { producerId: 502, producerEpoch: 0, coordinatorEpoch: 3, commit: true })).toBe(ErrorCode.NONE)
     expect((await fetch(1)).lastStableOffset).toBe(4n)
     expect(await latest(1)).toBe(4n)
-    expect(await broker.replicas.writeTxnMarker(name, 0, { producerId: 502, producerEpoch: -1 + 0, coordinatorEpoch: 3, commit: true })).toBe(ErrorCode.INVALID_PRODUCER_EPOCH)
+    expect(await env.broker.replicas.writeTxnMarker(name, 0, { producerId: 502, producerEpoch: -1 + 0, coordinatorEpoch: 3, commit: true })).toBe(ErrorCode.INVALID_PRODUCER_EPOCH)
   })
 
   it('a read_committed long poll at the last stable offset sleeps through open-transaction data and wakes on the marker', async () => {
     const name = await topic('txn-poll')
-    const log = broker.replicas.partition(name, 0)!
+    const log = env.broker.replicas.partition(name, 0)!
     const txn = (v: string, seq: number) => batch([v], { producerId: 601, producerEpoch: 0, baseSequence: seq, transactional: true })
     await log.append(txn('first', 0), { origin: 'client', leaderEpoch: 0 })
-    const poller = await RawClient.connect(broker.bootstrap)
+    const poller = await RawClient.connect(env.broker.bootstrap)
     try {
       poller.send(Fetch, 12, fetchRequest([{ topic: name, partition: 0 }], { maxWaitMs: 10_000, minBytes: 1, isolationLevel: 1 }))
       const answer = poller.receive(Fetch, 12)
       let answered = false
       void answer.then(() => (answered = true))
-      await eventually(() => expect(broker.fetches.purgatory.size).toBe(1))
+      await eventually(() => expect(env.broker.fetches.purgatory.size).toBe(1))
       await log.append(txn('second', 1), { origin: 'client', leaderEpoch: 0 })
       // The append's listeners ran; a fetch woken by it would be answering now.
       await new Promise((resolve) => setImmediate(resolve))
-      expect([answered, broker.fetches.purgatory.size]).toEqual([false, 1])
-      expect(await broker.replicas.writeTxnMarker(name, 0, { producerId: 601, producerEpoch: 0, coordinatorEpoch: 0, commit: true })).toBe(ErrorCode.NONE)
+      expect([answered, env.broker.fetches.purgatory.size]).toEqual([false, 1])
+      expect(await env.broker.replicas.writeTxnMarker(name, 0, { producerId: 601, producerEpoch: 0, coordinatorEpoch: 0, commit: true })).toBe(ErrorCode.NONE)
       const partition = (await answer).body.responses[0]!.partitions[0]!
       expect(partition.lastStableOffset).toBe(3n)
       // The two records, then the COMMIT marker's control batch.
@@ -151,7 +141,7 @@ describe('transactions on a partition', () => {
 describe('idempotent producers of real clients', () => {
   it('kafkajs (idempotent: true) appends every message once', async () => {
     const name = await topic('idem-kafkajs')
-    const kafka = new Kafka({ clientId: 'brook-idem', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING })
+    const kafka = new Kafka({ clientId: 'brook-idem', brokers: [env.broker.bootstrap], logLevel: logLevel.NOTHING })
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 })
     await producer.connect()
     try {
@@ -160,13 +150,13 @@ describe('idempotent producers of real clients', () => {
       await producer.disconnect()
     }
     expect(await values(name)).toEqual(['k0a', 'k0b', 'k1a', 'k1b', 'k2a', 'k2b', 'k3a', 'k3b', 'k4a', 'k4b'])
-    const [producerState] = broker.replicas.partition(name, 0)!.producerState.activeProducers()
+    const [producerState] = env.broker.replicas.partition(name, 0)!.producerState.activeProducers()
     expect(producerState).toMatchObject({ lastSeq: 9 })
   })
 
   it('@platformatic/kafka (idempotent) over the flexible versions', async () => {
     const name = await topic('idem-platformatic')
-    const producer = new Producer({ clientId: 'brook-idem', bootstrapBrokers: [broker.bootstrap], serializers: stringSerializers, idempotent: true })
+    const producer = new Producer({ clientId: 'brook-idem', bootstrapBrokers: [env.broker.bootstrap], serializers: stringSerializers, idempotent: true })
     try {
       for (let i = 0; i < 3; i++) {
         const r = await producer.send({ acks: ProduceAcks.ALL, messages: [{ topic: name, partition: 0, value: `p${i}` }] })
@@ -176,6 +166,6 @@ describe('idempotent producers of real clients', () => {
       await producer.close()
     }
     expect(await values(name)).toEqual(['p0', 'p1', 'p2'])
-    expect([...broker.replicas.partition(name, 0)!.producerState.activeProducers()]).toHaveLength(1)
+    expect([...env.broker.replicas.partition(name, 0)!.producerState.activeProducers()]).toHaveLength(1)
   })
 })

@@ -1,8 +1,7 @@
 // Produce over the raw protocol: the bad inputs of issue 5 and Kafka's edge rules. Each bad
 // partition gets its error with nothing appended, while the good partitions of the same request
 // are appended; whole-request failures answer every partition, or close the connection.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Broker } from '../src/broker.js'
+import { describe, expect, it } from 'vitest'
 import { ErrorCode } from '../src/protocol/error-codes.js'
 import { Metadata } from '../src/protocol/generated/metadata.js'
 import { Produce } from '../src/protocol/generated/produce.js'
@@ -11,20 +10,11 @@ import { BATCH, BatchHeader } from '../src/protocol/records/batch-header.js'
 import { buildBatch } from '../src/protocol/records/batch-builder.js'
 import type { BatchOptions } from '../src/protocol/records/batch-builder.js'
 import { uniqueName } from './helpers/index.js'
-import { startTestBroker } from './helpers/broker.js'
 import { readPartitionText } from './helpers/partition-records.js'
+import { brokerWithRawClient } from './helpers/raw-broker.js'
 import { RawClient } from './helpers/raw-client.js'
 
-let broker: Broker
-let client: RawClient
-beforeAll(async () => {
-  broker = await startTestBroker()
-  client = await RawClient.connect(broker.bootstrap)
-})
-afterAll(async () => {
-  client.close()
-  await broker.close()
-})
+const env = brokerWithRawClient()
 
 function batch(values: string[], opts: BatchOptions = {}): Buffer {
   return buildBatch(values.map((v) => ({ timestamp: Date.now(), key: null, value: Buffer.from(v) })), opts)
@@ -40,7 +30,7 @@ interface ProduceOptions {
 
 async function produce(topicData: { name: string; partitionData: PartitionProduceData[] }[], o: ProduceOptions = {}): Promise<ProduceResponse> {
   const version = o.version ?? 11
-  const c = o.on ?? client
+  const c = o.on ?? env.client
   c.send(Produce, version, { transactionalId: o.transactionalId ?? null, acks: o.acks ?? -1, timeoutMs: 5000, topicData }, o.clientId)
   return (await c.receive(Produce, version)).body
 }
@@ -53,11 +43,11 @@ function summary(res: ProduceResponse): [number, number, bigint][] {
 
 async function topicWith(partitions: number, prefix = 'raw'): Promise<string> {
   const name = uniqueName(prefix)
-  await broker.cluster.createTopic({ name, partitions })
+  await env.broker.cluster.createTopic({ name, partitions })
   return name
 }
 
-const values = async (topic: string, p: number) => (await readPartitionText(broker, topic, p)).map((r) => r.value)
+const values = async (topic: string, p: number) => (await readPartitionText(env.broker, topic, p)).map((r) => r.value)
 
 describe('bad batches fail their partition only', () => {
   it('corrupt CRC: CORRUPT_MESSAGE, nothing appended; the other partition succeeds', async () => {
@@ -145,7 +135,7 @@ describe('topics and partitions', () => {
 
   it('a deleted topic: UNKNOWN_TOPIC_OR_PARTITION', async () => {
     const topic = await topicWith(1)
-    await broker.cluster.admin.deleteTopics([{ name: topic }])
+    await env.broker.cluster.admin.deleteTopics([{ name: topic }])
     expect(summary(await produce([{ name: topic, partitionData: [{ index: 0, records: batch(['x']) }] }]))).toEqual([
       [0, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, -1n],
     ])
@@ -179,13 +169,13 @@ describe('acks', () => {
 
   it('acks=-1 on a topic asking min.insync.replicas=2: appended (Kafka 4.0 caps it at the replication factor, 1)', async () => {
     const topic = uniqueName('misr')
-    await broker.cluster.createTopic({ name: topic, partitions: 1, configs: { 'min.insync.replicas': '2' } })
+    await env.broker.cluster.createTopic({ name: topic, partitions: 1, configs: { 'min.insync.replicas': '2' } })
     expect(summary(await produce([{ name: topic, partitionData: [{ index: 0, records: batch(['x']) }] }], { acks: -1 }))).toEqual([[0, ErrorCode.NONE, 0n]])
   })
 
   it('acks=0: no response, and the next response on the connection is the next request’s', async () => {
     const topic = await topicWith(1)
-    const c = await RawClient.connect(broker.bootstrap)
+    const c = await RawClient.connect(env.broker.bootstrap)
     try {
       c.send(Produce, 9, { transactionalId: null, acks: 0, timeoutMs: 5000, topicData: [{ name: topic, partitionData: [{ index: 0, records: batch(['quiet']) }] }] })
       const next = c.send(Metadata, 12, { topics: [], allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false })
@@ -201,7 +191,7 @@ describe('acks', () => {
   })
 
   it('acks=0 with a failing partition closes the connection (the producer has no other way to learn)', async () => {
-    const c = await RawClient.connect(broker.bootstrap)
+    const c = await RawClient.connect(env.broker.bootstrap)
     c.send(Produce, 9, { transactionalId: null, acks: 0, timeoutMs: 5000, topicData: [{ name: uniqueName('none'), partitionData: [{ index: 0, records: batch(['x']) }] }] })
     await c.waitClosed()
   })
@@ -211,7 +201,7 @@ describe('versions and whole-request rules', () => {
   it('Produce v0-2 (message formats v0/v1) close the connection without an answer, as Kafka 4.x', async () => {
     const topic = await topicWith(1)
     for (const version of [0, 1, 2]) {
-      const c = await RawClient.connect(broker.bootstrap)
+      const c = await RawClient.connect(env.broker.bootstrap)
       c.send(Produce, version, { transactionalId: null, acks: -1, timeoutMs: 5000, topicData: [{ name: topic, partitionData: [{ index: 0, records: batch(['x']) }] }] })
       await c.waitClosed()
       await expect(c.nextFrame(0)).rejects.toThrow(/closed by the broker/)
@@ -270,8 +260,8 @@ describe('versions and whole-request rules', () => {
 
   it('an internal topic: INVALID_TOPIC_EXCEPTION for clients, appended for Kafka’s admin client id', async () => {
     const name = '__transaction_state'
-    if (!broker.cluster.topics.get(name)) await broker.cluster.createTopic({ name, partitions: 1 })
-    const before = (await readPartitionText(broker, name, 0)).length
+    if (!env.broker.cluster.topics.get(name)) await env.broker.cluster.createTopic({ name, partitions: 1 })
+    const before = (await readPartitionText(env.broker, name, 0)).length
     const denied = await produce([{ name, partitionData: [{ index: 0, records: batch(['x']) }] }])
     expect(summary(denied)).toEqual([[0, ErrorCode.INVALID_TOPIC_EXCEPTION, -1n]])
     const allowed = await produce([{ name, partitionData: [{ index: 0, records: batch(['x']) }] }], { clientId: '__admin_client' })

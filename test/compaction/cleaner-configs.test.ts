@@ -4,47 +4,35 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Kafka, logLevel } from 'kafkajs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Broker } from '../../src/broker.js'
+import { describe, expect, it } from 'vitest'
 import { ConfigSource } from '../../src/config/config-source.js'
 import { ErrorCode } from '../../src/protocol/error-codes.js'
 import { DescribeConfigs } from '../../src/protocol/generated/describe-configs.js'
 import { IncrementalAlterConfigs } from '../../src/protocol/generated/incremental-alter-configs.js'
-import { startTestBroker } from '../helpers/broker.js'
 import { eventually, tempDir, uniqueName } from '../helpers/index.js'
-import { RawClient } from '../helpers/raw-client.js'
+import { brokerWithRawClient } from '../helpers/raw-broker.js'
 import { sampleKey, scrape, value } from '../operations/prometheus.js'
 
 const BROKER = 4
 const SET = 0
 
-let broker: Broker
-let client: RawClient
-let dir: string
-beforeAll(async () => {
-  dir = tempDir()
-  broker = await startTestBroker({ config: { 'log.dirs': dir, 'log.cleaner.backoff.ms': '3600000', 'metrics.port': '0' } })
-  client = await RawClient.connect(broker.bootstrap)
-})
-afterAll(async () => {
-  client.close()
-  await broker.close()
-})
+const dir = tempDir()
+const env = brokerWithRawClient({ config: { 'log.dirs': dir, 'log.cleaner.backoff.ms': '3600000', 'metrics.port': '0' } })
 
 async function setBrokerConfig(name: string, value: string): Promise<[number, string | null]> {
-  client.send(IncrementalAlterConfigs, 1, { resources: [{ resourceType: BROKER, resourceName: '1', configs: [{ name, configOperation: SET, value }] }], validateOnly: false })
-  const r = (await client.receive(IncrementalAlterConfigs, 1)).body.responses[0]!
+  env.client.send(IncrementalAlterConfigs, 1, { resources: [{ resourceType: BROKER, resourceName: '1', configs: [{ name, configOperation: SET, value }] }], validateOnly: false })
+  const r = (await env.client.receive(IncrementalAlterConfigs, 1)).body.responses[0]!
   return [r.errorCode, r.errorMessage]
 }
 
 describe('log cleaner broker configs', () => {
   it('are described as Kafka flags them, and a new log.cleaner.backoff.ms wakes the cleaner at once', async () => {
-    client.send(DescribeConfigs, 4, {
+    env.client.send(DescribeConfigs, 4, {
       resources: [{ resourceType: BROKER, resourceName: '1', configurationKeys: ['log.cleaner.enable', 'log.cleaner.backoff.ms', 'log.cleaner.dedupe.buffer.size', 'log.cleaner.threads'] }],
       includeSynonyms: false,
       includeDocumentation: false,
     })
-    const configs = (await client.receive(DescribeConfigs, 4)).body.results[0]!.configs
+    const configs = (await env.client.receive(DescribeConfigs, 4)).body.results[0]!.configs
     expect(configs.map((c) => [c.name, c.value, c.readOnly, c.configSource])).toEqual([
       ['log.cleaner.backoff.ms', '3600000', false, ConfigSource.STATIC_BROKER_CONFIG],
       ['log.cleaner.dedupe.buffer.size', '134217728', false, ConfigSource.DEFAULT_CONFIG],
@@ -66,7 +54,7 @@ describe('log cleaner broker configs', () => {
 
     // A compacted topic with closed segments, which the cleaner (waiting an hour) leaves alone.
     const topic = uniqueName('compacted')
-    const kafka = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING })
+    const kafka = new Kafka({ brokers: [env.broker.bootstrap], logLevel: logLevel.NOTHING })
     const admin = kafka.admin()
     await admin.connect()
     await admin.createTopics({ topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }, { name: 'segment.ms', value: '500' }, { name: 'min.cleanable.dirty.ratio', value: '0.01' }] }] })
@@ -84,7 +72,7 @@ describe('log cleaner broker configs', () => {
     })
 
     // The clean is in the gauges under Kafka's names: 2 of its 3 records were dropped, so it wrote less than it read.
-    const metrics = await scrape(`http://127.0.0.1:${broker.metricsPort}`)
+    const metrics = await scrape(`http://127.0.0.1:${env.broker.metricsPort}`)
     const names = ['max_buffer_utilization_percent', 'cleaner_recopy_percent', 'max_clean_time_secs', 'max_compaction_delay_secs'].map((n) => `kafka_log_logcleaner_${n}`)
     names.push('kafka_log_logcleanermanager_max_dirty_percent', 'kafka_log_logcleanermanager_time_since_last_run_ms')
     for (const name of names) expect(metrics.has(sampleKey(name)), name).toBe(true)
