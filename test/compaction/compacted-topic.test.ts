@@ -32,21 +32,30 @@ async function cleanedTo(topic: string): Promise<number> {
   return line === undefined ? -1 : Number(line.split(' ')[2])
 }
 
+/**
+ * A kafkajs client and a new one-partition compacted topic whose segments roll every 500 ms and
+ * are cleaned once 1% of the log is dirty; `extra` configs go after those.
+ */
+async function compactedTopic(prefix: string, extra: { name: string; value: string }[] = []): Promise<{ kafka: Kafka; topic: string }> {
+  const topic = uniqueName(prefix)
+  const kafka = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING })
+  const admin = kafka.admin()
+  await admin.connect()
+  await admin.createTopics({
+    topics: [{ topic, numPartitions: 1, configEntries: [
+      { name: 'cleanup.policy', value: 'compact' },
+      { name: 'segment.ms', value: '500' },
+      { name: 'min.cleanable.dirty.ratio', value: '0.01' },
+      ...extra,
+    ] }],
+  })
+  await admin.disconnect()
+  return { kafka, topic }
+}
+
 describe('a compacted topic', () => {
   it('reaches a consumer from the beginning as the latest value per key, at the original offsets', async () => {
-    const topic = uniqueName('compacted')
-    const kafka = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING })
-    const admin = kafka.admin()
-    await admin.connect()
-    await admin.createTopics({
-      topics: [{ topic, numPartitions: 1, configEntries: [
-        { name: 'cleanup.policy', value: 'compact' },
-        { name: 'segment.ms', value: '500' },
-        { name: 'min.cleanable.dirty.ratio', value: '0.01' },
-        { name: 'delete.retention.ms', value: '3600000' },
-      ] }],
-    })
-    await admin.disconnect()
+    const { kafka, topic } = await compactedTopic('compacted', [{ name: 'delete.retention.ms', value: '3600000' }])
 
     // Ten rounds a second apart in record time: each rolls a new segment (segment.ms 500).
     const producer = kafka.producer()
@@ -94,18 +103,7 @@ describe('a compacted topic', () => {
   }, 30_000)
 
   it('keeps the emptied last batch of an idempotent producer, which kcat and kafkajs read past', async () => {
-    const topic = uniqueName('compacted-idem')
-    const kafka = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING })
-    const admin = kafka.admin()
-    await admin.connect()
-    await admin.createTopics({
-      topics: [{ topic, numPartitions: 1, configEntries: [
-        { name: 'cleanup.policy', value: 'compact' },
-        { name: 'segment.ms', value: '500' },
-        { name: 'min.cleanable.dirty.ratio', value: '0.01' },
-      ] }],
-    })
-    await admin.disconnect()
+    const { kafka, topic } = await compactedTopic('compacted-idem')
     const base = Date.now() - 60_000
     const idempotent = kafka.producer({ idempotent: true, maxInFlightRequests: 1 })
     await idempotent.connect()
