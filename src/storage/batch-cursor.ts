@@ -3,7 +3,7 @@
  * call serves many batch headers. Used by recovery (whole batches, for the CRC) and by
  * offset and timestamp lookups (headers only).
  *
- * With read-ahead (whole-file walks: recovery, the cleaner), the next chunk, from the end of the
+ * With read-ahead (recovery's walk over whole segments), the next chunk, from the end of the
  * current chunk's last whole batch, is read into a second buffer while the caller works on the
  * current one, so that reading and checking overlap instead of taking turns.
  */
