@@ -10,11 +10,12 @@ import { join } from 'node:path'
 import type { Logger } from 'pino'
 import type { BatchHeader } from '../protocol/records/batch-header.js'
 import type { Clock } from './clock.js'
-import type { FdCache, FdLease } from './fd-cache.js'
-import { fsyncFd, truncateFd, writevAll } from './file-io.js'
+import type { FdCache } from './fd-cache.js'
+import { fsyncFd, truncateFd } from './file-io.js'
 import { DELETED_SUFFIX, INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, segmentFileName } from './file-names.js'
 import type { IndexCache, IndexHolder } from './index-cache.js'
 import type { LogConfig } from './log-config.js'
+import { ReadHints } from './read-hints.js'
 import {
   SEGMENT_SUFFIXES, createSegmentFiles, emptyIndexes, readIndexFiles, removeSegmentFiles, renameSegmentFiles, writeIndexFiles, type Indexes,
 } from './segment-files.js'
@@ -22,6 +23,8 @@ import {
   IndexMismatchError, findByTimestamp, locate, readBatches, scanHeaders,
   type BatchLocation, type BatchRange, type Decompress,
 } from './segment-lookup.js'
+import { SegmentIndexer } from './segment-indexer.js'
+import { SegmentLogFile } from './segment-log-file.js'
 import { scanSegment, type ScanResult } from './segment-scan.js'
 import type { TimestampOffset } from './time-index.js'
 
@@ -34,8 +37,6 @@ export interface SegmentContext {
   readonly decompress?: Decompress | undefined
 }
 
-/** Remembered (offset → position) pairs where earlier reads ended: a sequential consumer's next read needs no lookup. */
-const MAX_HINTS = 16
 /**
  * Reads of the active segment that start at most this far before its end are made
  * synchronously (readAtSync): those bytes were appended moments ago, so the page cache holds them.
@@ -57,22 +58,15 @@ export class LogSegment implements IndexHolder {
   #active: boolean
   /** In-memory index entries not yet in the files. */
   #dirty = false
-  #maxTimestamp = -1
-  #offsetOfMaxTimestamp: number
-  #maxTimestampKnown: boolean
-  #bytesSinceLastIndexEntry = 0
+  #indexer: SegmentIndexer
   /** maxTimestamp of the first batch, which segment.ms counts from; undefined until read. */
   #rollingBasedTimestamp: number | undefined
   readonly #created: number
   readonly #rollJitterMs: number
-  readonly #hints = new Map<number, number>()
-  /** A write is in flight (the log allows one at a time); a rebuild waits for it to end. */
-  #writing = false
-  readonly #afterWrite: Array<() => void> = []
+  readonly #hints = new ReadHints()
+  readonly #file: SegmentLogFile<ScanResult & { fileSize: number }>
   /** The log was compacted: batches may leave holes between them (see allowHoles). */
   #holesAllowed = false
-  /** An index rebuild in progress: writes and other rebuilds wait for it. */
-  #rebuilding: Promise<ScanResult & { fileSize: number }> | null = null
 
   private constructor(ctx: SegmentContext, dir: string, baseOffset: number, config: () => LogConfig, size: number, active: boolean) {
     this.#ctx = ctx
@@ -82,12 +76,12 @@ export class LogSegment implements IndexHolder {
     this.#logPath = this.path(LOG_SUFFIX)
     this.#size = size
     this.#endOffset = size === 0 ? baseOffset : Number.MAX_SAFE_INTEGER
-    this.#offsetOfMaxTimestamp = baseOffset
-    this.#maxTimestampKnown = size === 0
+    this.#indexer = new SegmentIndexer(baseOffset, size === 0)
     this.#active = active
     this.#created = ctx.clock.now()
     const c = config()
     this.#rollJitterMs = c.segmentJitterMs > 0 ? Math.floor(Math.random() * Math.min(c.segmentJitterMs, c.segmentMs)) : 0
+    this.#file = new SegmentLogFile(ctx.fds, () => this.#logPath, () => this.#size)
   }
 
   /** A new, empty, active segment; its three files are created now. */
@@ -122,19 +116,8 @@ export class LogSegment implements IndexHolder {
   }
 
   /** Runs a rebuild once no write is in flight and no other rebuild runs; concurrent callers share it. */
-  async #rebuildExclusive(truncate: boolean, onBatch?: (header: BatchHeader) => void): Promise<ScanResult & { fileSize: number }> {
-    while (this.#writing) await new Promise<void>((resolve) => this.#afterWrite.push(resolve))
-    this.#rebuilding ??= this.#rebuild(truncate, onBatch).finally(() => (this.#rebuilding = null))
-    return this.#rebuilding
-  }
-
-  async #withFd<T>(fn: (fd: number) => Promise<T>): Promise<T> {
-    const lease = this.#ctx.fds.acquireOpen(this.#logPath) ?? (await this.#ctx.fds.acquire(this.#logPath))
-    try {
-      return await fn(lease.fd)
-    } finally {
-      lease.release()
-    }
+  #rebuildExclusive(truncate: boolean, onBatch?: (header: BatchHeader) => void): Promise<ScanResult & { fileSize: number }> {
+    return this.#file.rebuild(() => this.#rebuild(truncate, onBatch))
   }
 
   // ---- indexes
@@ -163,12 +146,7 @@ export class LogSegment implements IndexHolder {
       return this.#indexes!
     }
     this.#indexes = loaded
-    if (!this.#maxTimestampKnown) {
-      const last = loaded.times.lastEntry()
-      this.#maxTimestamp = last.timestamp
-      this.#offsetOfMaxTimestamp = last.offset
-      this.#maxTimestampKnown = true
-    }
+    this.#indexer.resumeFrom(loaded.times)
     this.#cache(loaded)
     return loaded
   }
@@ -179,24 +157,15 @@ export class LogSegment implements IndexHolder {
 
   /** Adds a written batch to the in-memory indexes: an entry every index.interval.bytes, as Kafka. */
   #indexBatch(idx: Indexes, lastOffset: number, position: number, size: number, maxTimestamp: number): void {
-    if (maxTimestamp > this.#maxTimestamp) {
-      this.#maxTimestamp = maxTimestamp
-      this.#offsetOfMaxTimestamp = lastOffset
-    }
-    if (this.#bytesSinceLastIndexEntry > this.#config().indexIntervalBytes) {
-      idx.offsets.append(lastOffset, position)
-      idx.times.maybeAppend(this.#maxTimestamp, this.#offsetOfMaxTimestamp)
-      this.#bytesSinceLastIndexEntry = 0
-    }
-    this.#bytesSinceLastIndexEntry += size
+    this.#indexer.add(idx, lastOffset, position, size, maxTimestamp, this.#config().indexIntervalBytes)
     this.#endOffset = lastOffset + 1
     this.#dirty = true
   }
 
   /** Largest batch timestamp in the segment (-1 if none), loading the time index if needed. */
   async maxTimestamp(): Promise<number> {
-    if (!this.#maxTimestampKnown) await this.indexes()
-    return this.#maxTimestamp
+    if (!this.#indexer.known) await this.indexes()
+    return this.#indexer.maxTimestamp
   }
 
   /** Kafka's largestTimestamp, which retention.ms compares: the max timestamp, else the file's mtime. */
@@ -214,34 +183,7 @@ export class LogSegment implements IndexHolder {
    * is the hottest path, and every promise on it costs.
    */
   write(bufs: Buffer[], done: (err: Error | null, position: number) => void): void {
-    const lease = this.#ctx.fds.acquireOpen(this.#logPath)
-    if (lease !== null) this.#writeWith(lease, bufs, done)
-    else this.#ctx.fds.acquire(this.#logPath).then((opened) => this.#writeWith(opened, bufs, done), (err: Error) => done(err, 0))
-  }
-
-  #writeWith(lease: FdLease, bufs: Buffer[], done: (err: Error | null, position: number) => void): void {
-    if (this.#rebuilding !== null) {
-      lease.release()
-      const retry = (): void => this.write(bufs, done)
-      this.#rebuilding.then(retry, retry)
-      return
-    }
-    const start = this.#size
-    this.#writing = true
-    writevAll(lease.fd, bufs, start, (err) => {
-      if (err === null) return this.#wrote(lease, null, start, done)
-      // A failed write may have left part of its bytes: cut them so the next write starts clean.
-      truncateFd(lease.fd, start)
-        .catch(() => {})
-        .finally(() => this.#wrote(lease, err, start, done))
-    })
-  }
-
-  #wrote(lease: FdLease, err: Error | null, start: number, done: (err: Error | null, position: number) => void): void {
-    this.#writing = false
-    lease.release()
-    if (this.#afterWrite.length > 0) for (const wake of this.#afterWrite.splice(0)) wake()
-    done(err, start)
+    this.#file.write(bufs, done)
   }
 
   /** Indexes a batch just written at `position`. */
@@ -281,8 +223,10 @@ export class LogSegment implements IndexHolder {
 
   /** No more appends: a final time-index entry; once flushed, the indexes are left to the cache. */
   closeForAppends(): void {
-    this.#indexes?.times.maybeAppend(this.#maxTimestamp, this.#offsetOfMaxTimestamp, true)
-    if (this.#indexes !== null) this.#dirty = true
+    if (this.#indexes !== null) {
+      this.#indexer.closeTimeIndex(this.#indexes.times)
+      this.#dirty = true
+    }
     this.#active = false
   }
 
@@ -307,7 +251,7 @@ export class LogSegment implements IndexHolder {
    * The active segment's indexes are written when it closes: after a crash, recovery rebuilds them.
    */
   async flush(): Promise<void> {
-    await this.#withFd(fsyncFd)
+    await this.#file.withFd(fsyncFd)
     const idx = this.#indexes
     if (this.#active || idx === null || !this.#dirty) return
     await writeIndexFiles(this.path(INDEX_SUFFIX), this.path(TIME_INDEX_SUFFIX), idx)
@@ -327,12 +271,9 @@ export class LogSegment implements IndexHolder {
 
   async #rebuild(truncate: boolean, onBatch?: (header: BatchHeader) => void): Promise<ScanResult & { fileSize: number }> {
     const idx = emptyIndexes(this.baseOffset, this.#config().segmentIndexBytes)
-    this.#maxTimestamp = -1
-    this.#offsetOfMaxTimestamp = this.baseOffset
-    this.#maxTimestampKnown = true
-    this.#bytesSinceLastIndexEntry = 0
+    this.#indexer = new SegmentIndexer(this.baseOffset, true)
     this.#hints.clear()
-    const result = await this.#withFd(async (fd) => {
+    const result = await this.#file.withFd(async (fd) => {
       const fileSize = (await stat(this.#logPath)).size
       const scan = await scanSegment(fd, fileSize, {
         baseOffset: this.baseOffset,
@@ -350,7 +291,7 @@ export class LogSegment implements IndexHolder {
     this.#size = truncate ? result.validBytes : Math.min(this.#size, result.validBytes)
     this.#endOffset = result.nextOffset
     this.#rollingBasedTimestamp = undefined
-    if (!this.#active) idx.times.maybeAppend(this.#maxTimestamp, this.#offsetOfMaxTimestamp, true)
+    if (!this.#active) this.#indexer.closeTimeIndex(idx.times)
     await writeIndexFiles(this.path(INDEX_SUFFIX), this.path(TIME_INDEX_SUFFIX), idx)
     this.#dirty = false
     this.#indexes = idx
@@ -371,24 +312,18 @@ export class LogSegment implements IndexHolder {
       return { end, position }
     })
     this.#endOffset = end
-    this.#bytesSinceLastIndexEntry = this.#size - position
+    this.#indexer.bytesSinceLastEntry = this.#size - position
     return end
   }
 
   // ---- reads
-
-  #hint(offset: number, position: number): void {
-    this.#hints.delete(offset)
-    this.#hints.set(offset, position)
-    if (this.#hints.size > MAX_HINTS) this.#hints.delete(this.#hints.keys().next().value!)
-  }
 
   /** Runs a lookup; if an index entry or hint proves wrong, rebuilds the indexes once and retries. */
   async #lookup<T>(fn: (fd: number, idx: Indexes, end: number) => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       const idx = await this.indexes()
       try {
-        return await this.#withFd((fd) => fn(fd, idx, this.#size))
+        return await this.#file.withFd((fd) => fn(fd, idx, this.#size))
       } catch (err) {
         if (!(err instanceof IndexMismatchError) || attempt > 0) throw err
         this.#ctx.logger.warn({ segment: this.#logPath, problem: err.message }, 'index disagrees with the log; rebuilding it')
@@ -411,7 +346,7 @@ export class LogSegment implements IndexHolder {
       // A consumer at the tail reads what was just appended: still in the page cache.
       const hot = this.#active && end - position <= HOT_TAIL_BYTES
       const range = await readBatches(fd, position, end, offset, maxBytes, minOneMessage, hot)
-      if (range.records.length > 0) this.#hint(range.nextOffset, position + range.records.length)
+      if (range.records.length > 0) this.#hints.set(range.nextOffset, position + range.records.length)
       return range
     })
   }
