@@ -6,16 +6,16 @@
  * The high watermark equals the log end offset: Brook is the only replica.
  */
 import { join } from 'node:path'
-import { ErrorCode } from '../protocol/error-codes.js'
-import { BATCH, readInt64 } from '../protocol/records/batch-header.js'
 import { AppendSignal } from './append-signal.js'
 import { CLEANED_SUFFIX, SWAP_SUFFIX, renameSegmentSuffix, type CleanedSegment } from './cleaner/cleaned-segment.js'
-import { fsyncDir, isNotFound } from './file-io.js'
+import { fsyncDir } from './file-io.js'
 import { segmentFileName } from './file-names.js'
 import type { LeaderEpochCache } from './leader-epoch-cache.js'
 import type { LogConfig } from './log-config.js'
 import { deletableSegments, type DeletionReason } from './log-retention.js'
 import { LogAppender, type AppendHost } from './log-appender.js'
+import { LogFlusher } from './log-flusher.js'
+import { readLog } from './log-read.js'
 import { LogSegment } from './log-segment.js'
 import { LogProducerState } from './producer-state/log-producer-state.js'
 import { firstAtOrAfter, firstWithLargest } from './timestamp-lookup.js'
@@ -24,15 +24,6 @@ import {
   LogClosedError,
   type AppendOptions, type AppendResult, type LoadedLog, type LogContext, type OffsetRange, type OffsetAndEpoch, type OffsetAndTimestamp, type ReadOptions, type ReadResult,
 } from './partition-log-types.js'
-
-const EMPTY = Buffer.alloc(0)
-
-/** The whole batches of `records` that start below `maxOffset`. */
-function batchesBelow(records: Buffer, maxOffset: number): Buffer {
-  let end = 0
-  while (end + BATCH.RECORDS <= records.length && readInt64(records, end + BATCH.BASE_OFFSET) < maxOffset) end += records.readInt32BE(end + BATCH.LENGTH) + BATCH.LOG_OVERHEAD
-  return end === records.length ? records : records.subarray(0, end)
-}
 
 export class PartitionLog {
   readonly topic: string
@@ -47,9 +38,7 @@ export class PartitionLog {
   #logStartOffset: number
   /** Offsets below this are written: what reads and the high watermark see. */
   #logEndOffset: number
-  #recoveryPoint: number
-  #lastFlushTime: number
-  #flushing: Promise<void> = Promise.resolve()
+  readonly #flusher: LogFlusher
   #background = new Set<Promise<unknown>>()
   #deletions: Promise<unknown> = Promise.resolve()
   readonly #appended: AppendSignal
@@ -70,8 +59,7 @@ export class PartitionLog {
     this.#epochs = loaded.epochs
     this.#logStartOffset = loaded.logStartOffset
     this.#logEndOffset = loaded.logEndOffset
-    this.#recoveryPoint = loaded.recoveryPoint
-    this.#lastFlushTime = ctx.clock.now()
+    this.#flusher = new LogFlusher(dir, () => this.#segments, ctx.clock, loaded.recoveryPoint)
     this.#appended = new AppendSignal((err) => ctx.logger.error({ err, topic, partition }, 'append listener failed'))
     this.#producers = new LogProducerState(dir, `${topic}-${partition}`, ctx.logger.child({ topic, partition }), (base, suffix) => this.#segmentPath(base, suffix))
     this.#cleanShutdown = loaded.cleanShutdown
@@ -102,7 +90,7 @@ export class PartitionLog {
   }
   /** Offsets below this are fsynced; recovery after a crash scans from its segment on. */
   get recoveryPoint(): number {
-    return this.#recoveryPoint
+    return this.#flusher.recoveryPoint
   }
   /** Bytes in all segments. */
   get size(): number {
@@ -143,7 +131,7 @@ export class PartitionLog {
       advance: (logEndOffset) => {
         this.#logEndOffset = logEndOffset
         this.#producers.state.onHighWatermarkUpdated(logEndOffset)
-        return logEndOffset - this.#recoveryPoint >= this.#config().flushMessages ? this.flush() : null
+        return logEndOffset - this.#flusher.recoveryPoint >= this.#config().flushMessages ? this.flush() : null
       },
       acknowledged: (logEndOffset) => this.#appended.publish(logEndOffset),
       checkProducers: (batches, origin) => this.#producers.check(batches, origin),
@@ -167,7 +155,7 @@ export class PartitionLog {
     this.#track(this.#producers.takeSnapshot(this.#appender.nextOffset))
     this.#ctx.logger.info({ topic: this.topic, partition: this.partition, baseOffset, previousSize: old.size }, 'rolled new log segment')
     // Kafka's flush-log task: the closed segment is fsynced in the background, then the recovery point moves past it.
-    this.#track(this.#flushUpTo(baseOffset))
+    this.#track(this.#flusher.flushUpTo(baseOffset))
     return segment
   }
 
@@ -181,60 +169,19 @@ export class PartitionLog {
 
   /** fsyncs everything appended so far and moves the recovery point to the log end. */
   flush(): Promise<void> {
-    return this.#flushUpTo(this.#logEndOffset)
+    return this.#flusher.flushUpTo(this.#logEndOffset)
   }
 
   /** flush.ms: called by the LogManager's flush scheduler. */
   async flushIfDue(now: number): Promise<void> {
-    if (this.#logEndOffset > this.#recoveryPoint && now - this.#lastFlushTime >= this.#config().flushMs) await this.flush()
-  }
-
-  #flushUpTo(offset: number): Promise<void> {
-    const run = async (): Promise<void> => {
-      if (offset <= this.#recoveryPoint) return
-      for (const s of this.#segments) if (s.endOffset > this.#recoveryPoint && s.baseOffset < offset) await s.flush()
-      await fsyncDir(this.dir)
-      this.#recoveryPoint = Math.max(this.#recoveryPoint, offset)
-      this.#lastFlushTime = this.#ctx.clock.now()
-    }
-    this.#flushing = this.#flushing.then(run, run)
-    return this.#flushing
+    if (this.#flusher.isDue(this.#logEndOffset, now, this.#config().flushMs)) await this.flush()
   }
 
   // ---- reads
 
-  #segmentIndexFor(segments: readonly LogSegment[], offset: number): number {
-    let lo = 0
-    let hi = segments.length - 1
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1
-      if (segments[mid]!.baseOffset <= offset) lo = mid
-      else hi = mid - 1
-    }
-    return lo
-  }
-
-  /** Whole batches from `offset`, up to `maxBytes` (at least one batch unless minOneMessage is false). */
-  async read(offset: number, maxBytes: number, opts: ReadOptions = {}): Promise<ReadResult> {
-    const minOne = opts.minOneMessage ?? true
-    for (let attempt = 0; ; attempt++) {
-      const segments = this.#segments
-      const result = { errorCode: ErrorCode.NONE as number, records: EMPTY, highWatermark: this.highWatermark, logStartOffset: this.#logStartOffset, logEndOffset: this.#logEndOffset }
-      if (offset < result.logStartOffset || offset > result.logEndOffset) return { ...result, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE }
-      if (offset === result.logEndOffset) return result
-      const maxOffset = opts.maxOffset ?? result.logEndOffset
-      if (offset >= maxOffset) return result
-      try {
-        for (let i = this.#segmentIndexFor(segments, offset); i < segments.length; i++) {
-          const range = await segments[i]!.read(offset, maxBytes, minOne)
-          if (range !== null) return { ...result, records: maxOffset < result.logEndOffset ? batchesBelow(range.records, maxOffset) : range.records }
-        }
-        return result
-      } catch (err) {
-        // Retention deleted the segment under this read: try again against the current segments.
-        if (!isNotFound(err) || attempt > 0) throw err
-      }
-    }
+  /** Whole batches from `offset`, up to `maxBytes` (at least one batch unless minOneMessage is false); see log-read.ts. */
+  read(offset: number, maxBytes: number, opts: ReadOptions = {}): Promise<ReadResult> {
+    return readLog(this, offset, maxBytes, opts)
   }
 
   /** The aborted transactions overlapping [startOffset, upperBoundOffset), for read_committed fetches. */
