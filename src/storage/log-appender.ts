@@ -68,6 +68,8 @@ export class LogAppender {
   /** A group of appends is being written; the next starts when it completes. */
   #writing = false
   readonly #idle: Array<() => void> = []
+  /** Re-pointed at each batch indexed. */
+  readonly #header = BatchHeader.view(EMPTY, 0)
 
   constructor(host: AppendHost, logEndOffset: number) {
     this.#host = host
@@ -118,12 +120,15 @@ export class LogAppender {
 
   /** Starts writing everything queued, synchronously up to the write system call. */
   #writeNext(): void {
-    if (this.#queue.length === 0) {
-      for (const wake of this.#idle.splice(0)) wake()
+    const queue = this.#queue
+    if (queue.length === 0) {
+      if (this.#idle.length > 0) for (const wake of this.#idle.splice(0)) wake()
       return
     }
     this.#writing = true
-    this.#writeFrom(this.#queue.splice(0, MAX_WRITE_BUFFERS), 0)
+    // Usually the whole queue goes: hand it over rather than copy it.
+    if (queue.length <= MAX_WRITE_BUFFERS) this.#queue = []
+    this.#writeFrom(queue.length <= MAX_WRITE_BUFFERS ? queue : queue.splice(0, MAX_WRITE_BUFFERS), 0)
   }
 
   /** Writes group[from..] to the active segment in one writev, up to the first append that must roll it first. */
@@ -174,7 +179,7 @@ export class LogAppender {
     const epochs = this.#host.epochs
     let position = start
     let epochChanged = false
-    const h = BatchHeader.view(EMPTY, 0)
+    const h = this.#header
     for (const buf of bufs) {
       for (let p = 0; p < buf.length; ) {
         h.moveTo(buf, p)
