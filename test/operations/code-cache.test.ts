@@ -5,12 +5,12 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/index.js'
 
-const LAUNCHER = fileURLToPath(new URL('../../dist/cli/code-cache.js', import.meta.url))
+const LAUNCHER = fileURLToPath(new URL('../../dist/bin/launch.cjs', import.meta.url))
 
-/** Runs `bundle` through the built launcher, as bin/brook runs dist/bin/brook.cjs. */
+/** Runs `bundle` through the built launcher that bin/brook requires. */
 function run(bundle: string, ...args: string[]): string {
-  const launch = join(dirname(bundle), 'launch.mjs')
-  writeFileSync(launch, `import { runWithCodeCache } from ${JSON.stringify(LAUNCHER)}; runWithCodeCache(${JSON.stringify(bundle)})`)
+  const launch = join(dirname(bundle), 'launch.cjs')
+  writeFileSync(launch, `require(${JSON.stringify(LAUNCHER)}).runWithCodeCache(${JSON.stringify(bundle)})`)
   const result = spawnSync(process.execPath, [launch, ...args], { encoding: 'utf8' })
   expect(result.stderr).toBe('')
   expect(result.status).toBe(0)
