@@ -3,13 +3,11 @@
 // process writes the code cache of everything compiled on that path (src/cli/code-cache.ts).
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ApiVersions } from '../dist/protocol/generated/api-versions.js'
-import { encodeRequestHeader, requestHeaderVersion } from '../dist/protocol/generated/headers.js'
 import { Metadata } from '../dist/protocol/generated/metadata.js'
-import { Writer } from '../dist/protocol/primitives/writer.js'
+import { BrokerConnection } from '../dist/tools/client/broker-connection.js'
 
 const CACHE = 'dist/bin/brook.cjs.cache'
 const TIMEOUT_MS = 30_000
@@ -50,36 +48,13 @@ function boundPort(child) {
   })
 }
 
-function frame(api, version, correlationId, body) {
-  const w = new Writer()
-  encodeRequestHeader(w, requestHeaderVersion(api.apiKey, version), { requestApiKey: api.apiKey, requestApiVersion: version, correlationId, clientId: 'brook-build' })
-  api.encodeRequest(w, version, body)
-  const bytes = w.toBuffer()
-  const size = Buffer.alloc(4)
-  size.writeInt32BE(bytes.length)
-  return Buffer.concat([size, bytes])
-}
-
-/** Sends ApiVersions and Metadata and resolves when both answers are in. */
-function handshake(port) {
-  const requests = [
-    frame(ApiVersions, 3, 1, { clientSoftwareName: 'brook-build', clientSoftwareVersion: '0' }),
-    frame(Metadata, 12, 2, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false }),
-  ]
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.write(Buffer.concat(requests)))
-    let received = Buffer.alloc(0)
-    let answers = 0
-    socket.on('data', (chunk) => {
-      received = Buffer.concat([received, chunk])
-      while (received.length >= 4 && received.length >= 4 + received.readInt32BE(0)) {
-        received = received.subarray(4 + received.readInt32BE(0))
-        if (++answers === requests.length) {
-          socket.destroy()
-          resolve()
-        }
-      }
-    })
-    socket.once('error', reject)
-  })
+/** The handshake a client makes: ApiVersions, then Metadata. */
+async function handshake(port) {
+  const connection = await BrokerConnection.open({ host: '127.0.0.1', port }, 'brook-build')
+  try {
+    await connection.request(ApiVersions, 3, { clientSoftwareName: 'brook-build', clientSoftwareVersion: '0' })
+    await connection.request(Metadata, 12, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false })
+  } finally {
+    connection.close()
+  }
 }
