@@ -18,9 +18,11 @@ const { values } = parseArgs({
   },
 })
 
+const mbps = (v: number | null): string => (v === null ? 'n/a' : v.toFixed(0)).padStart(6)
+
 console.log('CRC-32C (MB/s)')
 for (const f of benchCrc())
-  console.log(`  ${String(f.bytes).padStart(8)} B: js ${f.jsMBps.toFixed(0).padStart(6)}   native ${f.nativeMBps === null ? 'n/a' : f.nativeMBps.toFixed(0).padStart(6)}`)
+  console.log(`  ${String(f.bytes).padStart(8)} B: js ${mbps(f.jsMBps)}   addon ${mbps(f.addonMBps)}   @node-rs/crc32 ${mbps(f.packageMBps)}`)
 
 console.log('\nThroughput (1 KiB records in 16 KiB batches)')
 printTable(await benchAppendAndRead(Number(values.mib), Number(values.partitions)))

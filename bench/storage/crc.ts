@@ -1,11 +1,12 @@
-/** CRC-32C: the JS slice-by-8 table next to the native @node-rs/crc32, at batch-like sizes. */
+/** CRC-32C: the JS slice-by-8 table next to the project addon and @node-rs/crc32, at batch-like sizes. */
 import { randomBytes } from 'node:crypto'
-import { crc32cJs, crc32cNative } from '../../src/protocol/primitives/crc32c.js'
+import { crc32cJs, loadAddonCrc, loadPackageCrc, type RangeCrc } from '../../src/protocol/primitives/crc32c.js'
 
 export interface CrcFigure {
   bytes: number
   jsMBps: number
-  nativeMBps: number | null
+  addonMBps: number | null
+  packageMBps: number | null
 }
 
 function rate(fn: () => number, bytes: number): number {
@@ -23,14 +24,12 @@ function rate(fn: () => number, bytes: number): number {
 }
 
 export function benchCrc(): CrcFigure[] {
-  return [64, 128, 256, 512, 1024, 16 * 1024, 1024 * 1024].map((bytes) => {
-    const native = crc32cNative()
-    // As validateBatch calls it: a span inside a larger buffer (native needs a subarray for that).
+  const addon = loadAddonCrc()
+  const pkg = loadPackageCrc()
+  return [32, 64, 128, 256, 512, 1024, 16 * 1024, 64 * 1024, 1024 * 1024].map((bytes) => {
+    // As validateBatch calls it: a span inside a larger buffer.
     const whole = randomBytes(bytes + 21)
-    return {
-      bytes,
-      jsMBps: rate(() => crc32cJs(whole, 21, whole.length), bytes),
-      nativeMBps: native === null ? null : rate(() => native(whole.subarray(21)), bytes),
-    }
+    const of = (crc: RangeCrc | undefined): number | null => (crc === undefined ? null : rate(() => crc(whole, 21, whole.length), bytes))
+    return { bytes, jsMBps: rate(() => crc32cJs(whole, 21, whole.length), bytes), addonMBps: of(addon?.crc), packageMBps: of(pkg?.crc) }
   })
 }

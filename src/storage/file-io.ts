@@ -48,7 +48,7 @@ export function readAtSync(fd: number, buf: Buffer, off: number, len: number, po
  * Writes all of `bufs` at `position`: one system call unless the kernel writes short. Callback
  * form, for the append path, where a promise per layer is measurable.
  */
-export function writevAll(fd: number, bufs: Buffer[], position: number, done: (err: Error | null) => void): void {
+export function writevAll(fd: number, bufs: readonly Buffer[], position: number, done: (err: Error | null) => void): void {
   let total = 0
   for (const b of bufs) total += b.length
   fs.writev(fd, bufs, position, (err, n) => {
@@ -59,7 +59,7 @@ export function writevAll(fd: number, bufs: Buffer[], position: number, done: (e
 }
 
 /** `bufs` without their first `n` bytes. */
-function skipBytes(bufs: Buffer[], n: number): Buffer[] {
+function skipBytes(bufs: readonly Buffer[], n: number): Buffer[] {
   const rest: Buffer[] = []
   for (const b of bufs) {
     if (n >= b.length) n -= b.length

@@ -5,7 +5,10 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { batchOf, captureLogger, decodeBatches, tempDir } from '../../test/storage/helpers.js'
 import { ManualClock } from './clock.js'
 import { logConfig, type LogConfig } from './log-config.js'
+import { nativeAddon } from '../native-addon.js'
 import { LogManager, type LogManagerOptions } from './log-manager.js'
+import type { PartitionLog } from './partition-log.js'
+import { WriteBatcher } from './write-batcher.js'
 
 const TOPIC_ID = 'q1w2e3r4t5y6u7i8o9p0aA'
 
@@ -164,27 +167,51 @@ describe('LogManager: concurrency and bounded resources', () => {
     syncBuiltinESMExports()
   })
 
-  it('writes appends queued for one partition with one writev, and many partitions in parallel', async () => {
+  /** 50 appends to one partition at once; one append to each of 20, then 10 more to each at once. Checks what was stored. */
+  async function appendConcurrently(m: LogManager): Promise<void> {
+    const one = await m.createLog('one', 0, { topicId: null })
+    const appends = Array.from({ length: 50 }, (_, i) => one.append(batchOf([{ timestamp: 1, value: value58(i) }])))
+    expect((await Promise.all(appends)).map((r) => r.baseOffset)).toEqual(Array.from({ length: 50 }, (_, i) => i))
+    const logs = await Promise.all(Array.from({ length: 20 }, (_, p) => m.createLog('many', p, { topicId: null })))
+    const append = (l: PartitionLog, i: number): Promise<unknown> => l.append(batchOf([{ timestamp: 1, value: value58(i) }]))
+    // The first append opens each segment's file; each write then waits for its own open.
+    await Promise.all(logs.map((l) => append(l, 0)))
+    await Promise.all(logs.flatMap((l) => Array.from({ length: 10 }, (_, i) => append(l, i + 1))))
+    for (const l of logs) {
+      expect(l.logEndOffset).toBe(11)
+      expect(decodeBatches((await l.read(0, 1 << 20)).records).map((b) => b.baseOffset)).toEqual([...Array(11).keys()])
+    }
+  }
+
+  it('without the addon, writes appends queued for one partition with one writev, and many partitions in parallel', async () => {
     let calls = 0
     fs.writev = ((...args: Parameters<typeof fs.writev>) => {
       calls++
       return (realWritev as (...a: unknown[]) => void)(...args)
     }) as typeof fs.writev
     syncBuiltinESMExports()
-    const dir = await tempDir()
-    const m = await open(dir, new ManualClock())
-    const one = await m.createLog('one', 0, { topicId: null })
-    const appends = Array.from({ length: 50 }, (_, i) => one.append(batchOf([{ timestamp: 1, value: value58(i) }])))
-    const results = await Promise.all(appends)
-    expect(results.map((r) => r.baseOffset)).toEqual(Array.from({ length: 50 }, (_, i) => i))
-    // The first append starts a write at once; the 49 made while it is under way queue and go out together.
-    expect(calls).toBe(2)
-    const logs = await Promise.all(Array.from({ length: 20 }, (_, p) => m.createLog('many', p, { topicId: null })))
-    await Promise.all(logs.flatMap((l) => Array.from({ length: 10 }, (_, i) => l.append(batchOf([{ timestamp: 1, value: value58(i) }])))))
-    for (const l of logs) {
-      expect(l.logEndOffset).toBe(10)
-      expect(decodeBatches((await l.read(0, 1 << 20)).records).map((b) => b.baseOffset)).toEqual([...Array(10).keys()])
-    }
+    const m = await open(await tempDir(), new ManualClock(), logConfig(), { writeBatcher: new WriteBatcher(undefined) })
+    await appendConcurrently(m)
+    // 50 appends to one partition: the first starts a write at once; the 49 made meanwhile queue and go out together.
+    // Then each of the 20 partitions writes its first append; of the next 10, the first, then the other 9 together.
+    expect(calls).toBe(2 + 20 + 20 * 2)
+    await m.close()
+  })
+
+  it.runIf(nativeAddon()?.writeBatch !== undefined)('with the addon, writes what all partitions append in one turn in one job', async () => {
+    const jobs: number[] = []
+    const batch = nativeAddon()!.writeBatch!
+    const m = await open(await tempDir(), new ManualClock(), logConfig(), {
+      writeBatcher: new WriteBatcher((writes, buffers, done) => {
+        jobs.push(writes.length / 3)
+        batch(writes, buffers, done)
+      }),
+    })
+    await appendConcurrently(m)
+    // A write alone in its turn goes through fs.writev: the one partition's two, and the 20 first
+    // appends, each made once its file is open. Then all 20 partitions write in the same turn, and
+    // write the 9 appends each queued meanwhile in the turn their first writes complete.
+    expect(jobs).toEqual([20, 20])
     await m.close()
   })
 

@@ -27,6 +27,7 @@ import { createLogDir, loadLogDir } from './log-loader.js'
 import { PartitionLog } from './partition-log.js'
 import { LogClosedError, type LogContext } from './partition-log-types.js'
 import type { Decompress } from './segment-lookup.js'
+import { writeBatcher, type WriteBatcher } from './write-batcher.js'
 
 export const RECOVERY_POINT_CHECKPOINT = 'recovery-point-offset-checkpoint'
 export const LOG_START_OFFSET_CHECKPOINT = 'log-start-offset-checkpoint'
@@ -54,6 +55,8 @@ export interface LogManagerOptions {
   recoveryThreadsPerDataDir?: number
   /** Open segment files kept across all logs (Brook). */
   maxOpenSegmentFiles?: number
+  /** How appends reach the files; the default batches them through the native addon when it was built. */
+  writeBatcher?: WriteBatcher
   /** Memory for the indexes of closed segments (Brook). */
   indexCacheBytes?: number
   /** For timestamp lookups in compressed batches. */
@@ -117,6 +120,7 @@ export class LogManager {
     this.#fds = new FdCache(opts.maxOpenSegmentFiles ?? 1024, (err) => logger.warn({ err }, 'closing a segment file failed'))
     this.#ctx = {
       fds: this.#fds,
+      writes: opts.writeBatcher ?? writeBatcher(),
       indexCache: new IndexCache(opts.indexCacheBytes ?? 64 * 1024 * 1024),
       clock: opts.clock ?? systemClock,
       scheduler: opts.scheduler ?? new TimerScheduler((err) => logger.error({ err }, 'scheduled storage task failed')),

@@ -25,12 +25,15 @@ import {
 } from './segment-lookup.js'
 import { SegmentIndexer } from './segment-indexer.js'
 import { SegmentLogFile } from './segment-log-file.js'
+import type { WriteBatcher } from './write-batcher.js'
 import { scanSegment, type ScanResult } from './segment-scan.js'
 import type { TimestampOffset } from './time-index.js'
 
 /** What all segments share. */
 export interface SegmentContext {
   readonly fds: FdCache
+  /** Where appends are written (write-batcher.ts). */
+  readonly writes: WriteBatcher
   readonly indexCache: IndexCache
   readonly clock: Clock
   readonly logger: Logger
@@ -81,7 +84,7 @@ export class LogSegment implements IndexHolder {
     this.#created = ctx.clock.now()
     const c = config()
     this.#rollJitterMs = c.segmentJitterMs > 0 ? Math.floor(Math.random() * Math.min(c.segmentJitterMs, c.segmentMs)) : 0
-    this.#file = new SegmentLogFile(ctx.fds, () => this.#logPath, () => this.#size)
+    this.#file = new SegmentLogFile(ctx.fds, ctx.writes, () => this.#logPath, () => this.#size)
   }
 
   /** A new, empty, active segment; its three files are created now. */

@@ -5,10 +5,12 @@
  * write would extend). Concurrent rebuilds share one.
  */
 import type { FdCache, FdLease } from './fd-cache.js'
-import { truncateFd, writevAll } from './file-io.js'
+import { truncateFd } from './file-io.js'
+import type { WriteBatcher } from './write-batcher.js'
 
 export class SegmentLogFile<R> {
   readonly #fds: FdCache
+  readonly #writes: WriteBatcher
   /** Read at each use: the path changes when the segment is retired, the size as writes commit. */
   readonly #path: () => string
   readonly #size: () => number
@@ -18,8 +20,9 @@ export class SegmentLogFile<R> {
   /** An index rebuild in progress: writes and other rebuilds wait for it. */
   #rebuilding: Promise<R> | null = null
 
-  constructor(fds: FdCache, path: () => string, size: () => number) {
+  constructor(fds: FdCache, writes: WriteBatcher, path: () => string, size: () => number) {
     this.#fds = fds
+    this.#writes = writes
     this.#path = path
     this.#size = size
   }
@@ -56,7 +59,7 @@ export class SegmentLogFile<R> {
     }
     const start = this.#size()
     this.#writing = true
-    writevAll(lease.fd, bufs, start, (err) => {
+    this.#writes.write(lease.fd, bufs, start, (err) => {
       if (err === null) return this.#wrote(lease, null, start, done)
       // A failed write may have left part of its bytes: cut them so the next write starts clean.
       truncateFd(lease.fd, start)

@@ -1,0 +1,9 @@
+{
+  "targets": [
+    {
+      "target_name": "brook",
+      "sources": ["addon.c", "crc32c.c", "write-batch.c"],
+      "cflags": ["-O3", "-Wall", "-Wextra"]
+    }
+  ]
+}

@@ -1,0 +1,94 @@
+import { closeSync, openSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { tempDir } from '../../test/storage/helpers.js'
+import { nativeAddon, type BrookAddon } from '../native-addon.js'
+import { WriteBatcher, type WriteDone } from './write-batcher.js'
+
+type WriteBatch = NonNullable<BrookAddon['writeBatch']>
+const addonBatch = nativeAddon()?.writeBatch
+
+/** Runs `writes` through `batcher` in one turn; resolves with each one's error (null when written). */
+function writeAll(batcher: WriteBatcher, writes: Array<[fd: number, bufs: Buffer[], position: number]>): Promise<Array<Error | null>> {
+  return Promise.all(writes.map(([fd, bufs, position]) => new Promise<Error | null>((resolve) => batcher.write(fd, bufs, position, resolve))))
+}
+
+describe.each([
+  ['the addon', addonBatch],
+  ['node:fs', undefined],
+] as Array<[string, WriteBatch | undefined]>)('WriteBatcher through %s', (name, batch) => {
+  it.runIf(name === 'node:fs' || batch !== undefined)('writes each file its buffers, in order, at its position', async () => {
+    const dir = await tempDir()
+    const paths = [0, 1, 2].map((i) => join(dir, `f${i}`))
+    const fds = paths.map((p) => openSync(p, 'w+'))
+    const batcher = new WriteBatcher(batch)
+    const errors = await writeAll(batcher, [
+      [fds[0]!, [Buffer.from('abc'), Buffer.from('def')], 0],
+      [fds[1]!, [Buffer.from('xyz')], 0],
+      [fds[2]!, [Buffer.alloc(0), Buffer.from('12')], 0],
+    ])
+    expect(errors).toEqual([null, null, null])
+    // A second turn appends after what the first wrote.
+    expect(await writeAll(batcher, [[fds[0]!, [Buffer.from('g')], 6]])).toEqual([null])
+    for (const fd of fds) closeSync(fd)
+    expect(paths.map((p) => readFileSync(p, 'utf8'))).toEqual(['abcdefg', 'xyz', '12'])
+  })
+
+  it.runIf(name === 'node:fs' || batch !== undefined)('fails only the write whose file is bad', async () => {
+    const dir = await tempDir()
+    const fd = openSync(join(dir, 'ok'), 'w+')
+    const readOnly = openSync(join(dir, 'ok'), 'r')
+    const errors = await writeAll(new WriteBatcher(batch), [
+      [readOnly, [Buffer.from('no')], 0],
+      [fd, [Buffer.from('yes')], 0],
+    ])
+    expect((errors[0] as NodeJS.ErrnoException).code).toBe('EBADF')
+    expect(errors[1]).toBeNull()
+    closeSync(fd)
+    closeSync(readOnly)
+    expect(readFileSync(join(dir, 'ok'), 'utf8')).toBe('yes')
+  })
+})
+
+describe.runIf(addonBatch !== undefined)('WriteBatcher jobs', () => {
+  it('splits a turn into jobs of about 256 KiB, so that big turns use several pool threads', async () => {
+    const dir = await tempDir()
+    const fd = openSync(join(dir, 'big'), 'w+')
+    const jobs: number[] = []
+    const batcher = new WriteBatcher((writes, buffers, done) => {
+      jobs.push(writes.length / 3)
+      addonBatch!(writes, buffers, done)
+    })
+    const chunk = Buffer.alloc(16 * 1024, 7)
+    const errors = await writeAll(batcher, Array.from({ length: 40 }, (_, i) => [fd, [chunk], i * chunk.length] as [number, Buffer[], number]))
+    expect(errors.every((e) => e === null)).toBe(true)
+    expect(jobs).toEqual([16, 16, 8])
+    closeSync(fd)
+    expect(readFileSync(join(dir, 'big')).length).toBe(40 * chunk.length)
+  })
+
+  it('calls every write back even when one callback throws', async () => {
+    const dir = await tempDir()
+    const fd = openSync(join(dir, 'f'), 'w+')
+    const thrown = new Error('a callback failed')
+    const seen: unknown[] = []
+    const onUncaught = (err: unknown): void => void seen.push(err)
+    process.prependListener('uncaughtException', onUncaught)
+    try {
+      const batcher = new WriteBatcher(addonBatch)
+      const second = new Promise<Error | null>((resolve) => {
+        const throwing: WriteDone = () => {
+          throw thrown
+        }
+        batcher.write(fd, [Buffer.from('a')], 0, throwing)
+        batcher.write(fd, [Buffer.from('b')], 1, resolve)
+      })
+      expect(await second).toBeNull()
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(seen).toContain(thrown)
+    } finally {
+      process.off('uncaughtException', onUncaught)
+      closeSync(fd)
+    }
+  })
+})
