@@ -1,6 +1,6 @@
 /**
- * Produce benchmark (not a timed test):
- *   npx tsx bench/produce.ts [--mib 256] [--depth 8] [--rounds 2] [--rate 5000] [--seconds 10] [--warmup-seconds 3]
+ * Produce benchmark (not a timed test), of the compiled broker in dist/:
+ *   npm run build && npx tsx bench/produce.ts [--mib 256] [--depth 8] [--rounds 2] [--rate 5000] [--seconds 10] [--warmup-seconds 3]
  *                            [--only <row>|latency] [--brook-only] [--cpu-prof] [--callgrind]
  *
  * Throughput: a Node load generator builds each Produce request once (1 KiB records in 16 KiB or

@@ -19,9 +19,13 @@ import { rm } from 'node:fs/promises'
 import { createServer, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import { Broker } from '../../src/broker.js'
-import { createLogger } from '../../src/log.js'
 import { Framer } from './wire.js'
+
+// The compiled broker (npm run build), as users run it: tsx would add a __name() call per closure
+// to src/. Typed by src/, loaded from dist/ (which a fresh clone's type check does not have yet).
+const dist = (path: string): URL => new URL(`../../dist/${path}`, import.meta.url)
+const { Broker } = (await import(dist('broker.js').href)) as typeof import('../../src/broker.js')
+const { createLogger } = (await import(dist('log.js').href)) as typeof import('../../src/log.js')
 
 const dataDir = process.argv[2]!
 
