@@ -1,7 +1,7 @@
 /**
- * `npm install` step: builds the CRC-32C addon in native/ with node-gyp. The addon only saves
- * time (src/protocol/primitives/crc32c.ts falls back to @node-rs/crc32, then to JS), so a
- * machine without a compiler, or another architecture, gets a warning, not a failed install.
+ * `npm install` step: builds the addon in native/ (CRC-32C, batched file writes) with node-gyp.
+ * It only saves time (src/native-addon.ts: CRCs fall back to @node-rs/crc32, then to JS; writes
+ * to node:fs), so a machine without a compiler gets a warning, not a failed install.
  */
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -13,5 +13,5 @@ const [command, args] = gyp ? [process.execPath, [gyp, 'rebuild']] : ['node-gyp'
 const run = spawnSync(command, args, { cwd: native, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' })
 if (run.status !== 0) {
   const why = run.error?.message ?? run.stderr.trim().split('\n').slice(-5).join('\n')
-  console.warn(`brook: the CRC-32C addon did not build; CRCs run in @node-rs/crc32 or JS instead.\n${why}`)
+  console.warn(`brook: the native addon did not build; CRCs run in @node-rs/crc32 or JS, writes in node:fs.\n${why}`)
 }

@@ -118,7 +118,7 @@ export class LogAppender {
     return new Promise((resolve) => this.#idle.push(resolve))
   }
 
-  /** Starts writing everything queued, synchronously up to the write system call. */
+  /** Starts writing everything queued (it leaves with the turn's other writes: write-batcher.ts). */
   #writeNext(): void {
     const queue = this.#queue
     if (queue.length === 0) {

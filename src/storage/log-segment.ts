@@ -25,9 +25,9 @@ import {
 } from './segment-lookup.js'
 import { SegmentIndexer } from './segment-indexer.js'
 import { SegmentLogFile } from './segment-log-file.js'
-import type { WriteBatcher } from './write-batcher.js'
 import { scanSegment, type ScanResult } from './segment-scan.js'
 import type { TimestampOffset } from './time-index.js'
+import type { WriteBatcher } from './write-batcher.js'
 
 /** What all segments share. */
 export interface SegmentContext {
