@@ -13,6 +13,7 @@ import type { Logger } from '../log.js'
 import type { Dispatcher } from './dispatcher.js'
 import { RequestFailure } from './dispatcher.js'
 import { FrameDecoder, FrameSizeError } from './frame-decoder.js'
+import { FramePool } from './frame-pool.js'
 import { ResponseQueue } from './response-queue.js'
 
 export interface ConnectionOptions {
@@ -43,6 +44,7 @@ export class Connection {
   readonly info: ConnectionInfo
   readonly #socket: Socket
   readonly #decoder: FrameDecoder
+  readonly #frames = new FramePool()
   readonly #queue: ResponseQueue
   readonly #dispatcher: Dispatcher
   readonly #log: Logger
@@ -58,7 +60,7 @@ export class Connection {
     const { socket, log } = options
     this.#socket = socket
     this.#dispatcher = options.dispatcher
-    this.#decoder = new FrameDecoder(options.maxRequestBytes)
+    this.#decoder = new FrameDecoder(options.maxRequestBytes, this.#frames)
     this.#queue = new ResponseQueue((chunks) => this.#send(chunks))
     const remote = `${socket.remoteAddress}:${socket.remotePort}`
     this.info = { id: options.id, remote, listenerName: options.listenerName, clientSoftware: undefined }
@@ -112,6 +114,8 @@ export class Connection {
     const ticket = this.#queue.take()
     this.#dispatcher.dispatch(frame, this.info, this.#log).then(
       (chunks) => {
+        // Settled without error: nothing holds the frame now. After an error some append may, so it is not reused.
+        this.#frames.give(frame)
         if (this.#socket.destroyed) return
         this.#queue.complete(ticket, chunks)
         this.#updateReading()

@@ -2,6 +2,8 @@
  * Kafka frames: int32 size, then `size` bytes (request header and body). Chunks are kept as they
  * arrive and joined only once a whole frame is there; a frame inside one chunk is a zero-copy view.
  */
+import type { FramePool } from './frame-pool.js'
+
 export class FrameSizeError extends Error {
   override name = 'FrameSizeError'
   readonly size: number
@@ -16,13 +18,16 @@ const SIZE_BYTES = 4
 
 export class FrameDecoder {
   readonly #maxSize: number
+  /** Where frames split over chunks are joined; null: a new buffer each. */
+  readonly #pool: FramePool | null
   #chunks: Buffer[] = []
   #buffered = 0
   /** Size of the frame being read, or -1 while its size prefix is incomplete. */
   #frameSize = -1
 
-  constructor(maxSize: number) {
+  constructor(maxSize: number, pool: FramePool | null = null) {
     this.#maxSize = maxSize
+    this.#pool = pool
   }
 
   /** Adds received bytes; returns the frames now complete. Throws FrameSizeError on a bad size. */
@@ -52,7 +57,9 @@ export class FrameDecoder {
       else this.#chunks[0] = first.subarray(n)
       return first.subarray(0, n)
     }
-    const out = Buffer.allocUnsafe(n)
+    // A frame's api key is its first two bytes (-1: not in this chunk); the size prefix is never pooled.
+    const apiKey = first.length >= 2 ? first.readInt16BE(0) : -1
+    const out = this.#pool !== null && n > SIZE_BYTES ? this.#pool.take(n, apiKey) : Buffer.allocUnsafe(n)
     let filled = 0
     while (filled < n) {
       const chunk = this.#chunks[0] as Buffer
