@@ -208,10 +208,12 @@ describe('LogManager: concurrency and bounded resources', () => {
       }),
     })
     await appendConcurrently(m)
-    // A write alone in its turn goes through fs.writev: the one partition's two, and the 20 first
-    // appends, each made once its file is open. Then all 20 partitions write in the same turn, and
-    // write the 9 appends each queued meanwhile in the turn their first writes complete.
-    expect(jobs).toEqual([20, 20])
+    // A write alone in its turn goes through fs.writev: the one partition's two. The 20 first
+    // appends are each made once its file is open; while the first is written, the others gather
+    // (how many per job depends on when the opens finish). Then all 20 partitions write in the same
+    // turn, and write the 9 appends each queued meanwhile in the turn their first writes complete.
+    expect(jobs.slice(-2)).toEqual([20, 20])
+    expect(jobs.reduce((a, b) => a + b)).toBeLessThanOrEqual(60)
     await m.close()
   })
 

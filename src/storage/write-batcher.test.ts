@@ -67,6 +67,38 @@ describe.runIf(addonBatch !== undefined)('WriteBatcher jobs', () => {
     expect(readFileSync(join(dir, 'big')).length).toBe(40 * chunk.length)
   })
 
+  it('while writes are in flight, gathers those of separate callbacks in one iteration', async () => {
+    const dir = await tempDir()
+    const fd = openSync(join(dir, 'f'), 'w+')
+    const jobs: number[] = []
+    let release = (): void => {}
+    const held = new Promise<void>((resolve) => (release = resolve))
+    const batcher = new WriteBatcher((writes, buffers, done) => {
+      jobs.push(writes.length / 3)
+      // The first job stays in flight until released.
+      if (jobs.length === 1) void held.then(() => addonBatch!(writes, buffers, done))
+      else addonBatch!(writes, buffers, done)
+    })
+    const chunk = (c: string): Buffer[] => [Buffer.from(c)]
+    const first = writeAll(batcher, [[fd, chunk('a'), 0], [fd, chunk('b'), 1]])
+    // Two callbacks of one check phase, as two I/O completions of one poll phase would be.
+    const later = new Promise<Array<Error | null>>((resolve) => {
+      const out: Array<Promise<Error | null>> = []
+      setImmediate(() => out.push(new Promise((r) => batcher.write(fd, chunk('c'), 2, r))))
+      setImmediate(() => {
+        out.push(new Promise((r) => batcher.write(fd, chunk('d'), 3, r)))
+        resolve(Promise.all(out))
+      })
+    })
+    await new Promise((resolve) => setImmediate(resolve))
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(jobs).toEqual([2, 2])
+    release()
+    expect([...(await first), ...(await later)]).toEqual([null, null, null, null])
+    closeSync(fd)
+    expect(readFileSync(join(dir, 'f'), 'utf8')).toBe('abcd')
+  })
+
   it('calls every write back even when one callback throws', async () => {
     const dir = await tempDir()
     const fd = openSync(join(dir, 'f'), 'w+')
