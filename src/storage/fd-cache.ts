@@ -109,6 +109,8 @@ export class FdCache {
   }
 
   #evict(): void {
+    // Called on every release: under the limit, return before the loop makes an iterator.
+    if (this.#entries.size <= this.#max) return
     // Two passes at most: the first may only clear `used` flags; pinned entries are skipped.
     let budget = 2 * this.#entries.size
     for (const [path, entry] of this.#entries) {
