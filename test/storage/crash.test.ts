@@ -64,8 +64,11 @@ describe('crash safety', () => {
       }
       for (const a of acked)
         for (let k = 0; k < a.records; k++) expect(values.get(a.baseOffset + k)?.equals(crashValue(a.cycle, a.seq, k))).toBe(true)
-      // The active segment holds nothing but whole, valid batches: any torn tail is gone.
-      expect(decodeBatches(await readFile(active)).length).toBeGreaterThan(0)
+      // The active segment holds nothing but whole, valid batches (decodeBatches throws on anything
+      // else): any torn tail is gone. It may hold none: a kill between a roll and the new segment's
+      // first write leaves it empty, as Kafka's would be.
+      const tail = await readFile(active)
+      expect(() => decodeBatches(tail)).not.toThrow()
       await m.close()
     }
     expect(acked.length).toBeGreaterThan(400)
