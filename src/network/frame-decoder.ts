@@ -57,9 +57,7 @@ export class FrameDecoder {
       else this.#chunks[0] = first.subarray(n)
       return first.subarray(0, n)
     }
-    // A frame's api key is its first two bytes (-1: not in this chunk); the size prefix is never pooled.
-    const apiKey = first.length >= 2 ? first.readInt16BE(0) : -1
-    const out = this.#pool !== null && n > SIZE_BYTES ? this.#pool.take(n, apiKey) : Buffer.allocUnsafe(n)
+    const out = this.#pool !== null && n > SIZE_BYTES ? this.#pool.take(n, apiKeyOf(first)) : Buffer.allocUnsafe(n)
     let filled = 0
     while (filled < n) {
       const chunk = this.#chunks[0] as Buffer
@@ -71,4 +69,9 @@ export class FrameDecoder {
     }
     return out
   }
+}
+
+/** A frame's api key is its first two bytes; -1 when they are not all in `start` (the frame's first chunk). */
+function apiKeyOf(start: Buffer): number {
+  return start.length >= 2 ? start.readInt16BE(0) : -1
 }

@@ -127,8 +127,9 @@ export class LogAppender {
     }
     this.#writing = true
     // Usually the whole queue goes: hand it over rather than copy it.
-    if (queue.length <= MAX_WRITE_BUFFERS) this.#queue = []
-    this.#writeFrom(queue.length <= MAX_WRITE_BUFFERS ? queue : queue.splice(0, MAX_WRITE_BUFFERS), 0)
+    const group = queue.length <= MAX_WRITE_BUFFERS ? queue : queue.splice(0, MAX_WRITE_BUFFERS)
+    if (group === queue) this.#queue = []
+    this.#writeFrom(group, 0)
   }
 
   /** Writes group[from..] to the active segment in one writev, up to the first append that must roll it first. */

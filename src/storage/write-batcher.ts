@@ -94,7 +94,7 @@ export class WriteBatcher {
 function settle(dones: WriteDone[], results: Float64Array | undefined): void {
   for (let i = 0; i < dones.length; i++) {
     try {
-      dones[i]!(results !== undefined && results[i]! < 0 ? writeError(-results[i]!) : null)
+      dones[i]!(results !== undefined && results[i]! < 0 ? writeError(results[i]!) : null)
     } catch (err) {
       queueMicrotask(() => {
         throw err
@@ -103,10 +103,10 @@ function settle(dones: WriteDone[], results: Float64Array | undefined): void {
   }
 }
 
-/** An error shaped like node:fs's. */
+/** An error shaped like node:fs's, from a negative errno as libuv gives them. */
 function writeError(errno: number): NodeJS.ErrnoException {
-  const code = getSystemErrorName(-errno)
-  return Object.assign(new Error(`${code}: write failed`), { errno: -errno, code, syscall: 'write' })
+  const code = getSystemErrorName(errno)
+  return Object.assign(new Error(`${code}: write failed`), { errno, code, syscall: 'write' })
 }
 
 /** The process's batcher: the addon's writeBatch when it was built. */
