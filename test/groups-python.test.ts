@@ -101,6 +101,10 @@ describe('confluent-kafka static membership', () => {
     await broker.cluster.createTopic({ name: topic, partitions: 4 })
     const steady = staticMember(topic, groupId, 'steady', 'forever')
     onTestFinished(() => void steady.child.kill())
+    // The restarting member joins a group the steady one is already in, so that its first
+    // assignment (after which it exits) comes from a generation with both: started together, it
+    // could join first, take all four partitions and leave before the steady member arrives.
+    await eventually(() => expect(steady.assigned()).not.toHaveLength(0), { timeoutMs: 30_000 })
     const first = staticMember(topic, groupId, 'restarting', 'once')
     onTestFinished(() => void first.child.kill())
     expect(await first.exited).toBe(0)
