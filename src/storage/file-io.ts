@@ -58,6 +58,19 @@ export function writevAll(fd: number, bufs: readonly Buffer[], position: number,
   })
 }
 
+/** writevAll on the calling thread, for writes too small to be worth a pool thread (write-batcher.ts). */
+export function writevAllSync(fd: number, bufs: readonly Buffer[], position: number): void {
+  let total = 0
+  for (const b of bufs) total += b.length
+  for (let rest = bufs, done = 0; done < total; ) {
+    const n = fs.writevSync(fd, rest as Buffer[], position + done)
+    // Looping on a write that makes no progress would hold the event loop for good.
+    if (n === 0) throw new Error(`write at ${position + done} made no progress`)
+    done += n
+    if (done < total) rest = skipBytes(rest, n)
+  }
+}
+
 /** `bufs` without their first `n` bytes. */
 function skipBytes(bufs: readonly Buffer[], n: number): Buffer[] {
   const rest: Buffer[] = []

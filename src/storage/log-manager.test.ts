@@ -183,14 +183,14 @@ describe('LogManager: concurrency and bounded resources', () => {
     }
   }
 
-  it('without the addon, writes appends queued for one partition with one writev, and many partitions in parallel', async () => {
+  it('with pool writes but without the addon, writes appends queued for one partition with one writev, and many partitions in parallel', async () => {
     let calls = 0
     fs.writev = ((...args: Parameters<typeof fs.writev>) => {
       calls++
       return (realWritev as (...a: unknown[]) => void)(...args)
     }) as typeof fs.writev
     syncBuiltinESMExports()
-    const m = await open(await tempDir(), new ManualClock(), logConfig(), { writeBatcher: new WriteBatcher(undefined) })
+    const m = await open(await tempDir(), new ManualClock(), logConfig(), { writeBatcher: new WriteBatcher(undefined, { syncBytes: 0 }) })
     await appendConcurrently(m)
     // 50 appends to one partition: the first starts a write at once; the 49 made meanwhile queue and go out together.
     // Then each of the 20 partitions writes its first append; of the next 10, the first, then the other 9 together.
@@ -198,14 +198,14 @@ describe('LogManager: concurrency and bounded resources', () => {
     await m.close()
   })
 
-  it.runIf(nativeAddon()?.writeBatch !== undefined)('with the addon, writes what all partitions append in one turn in one job', async () => {
+  it.runIf(nativeAddon()?.writeBatch !== undefined)('with pool writes and the addon, writes what all partitions append in one turn in one job', async () => {
     const jobs: number[] = []
     const batch = nativeAddon()!.writeBatch!
     const m = await open(await tempDir(), new ManualClock(), logConfig(), {
       writeBatcher: new WriteBatcher((writes, buffers, done) => {
         jobs.push(writes.length / 3)
         batch(writes, buffers, done)
-      }),
+      }, { syncBytes: 0 }),
     })
     await appendConcurrently(m)
     // A write alone in its turn goes through fs.writev: the one partition's two. The 20 first

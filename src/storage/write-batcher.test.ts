@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync } from 'node:fs'
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../../test/storage/helpers.js'
@@ -14,14 +14,15 @@ function writeAll(batcher: WriteBatcher, writes: Array<[fd: number, bufs: Buffer
 }
 
 describe.each([
-  ['the addon', addonBatch],
-  ['node:fs', undefined],
-] as Array<[string, WriteBatch | undefined]>)('WriteBatcher through %s', (name, batch) => {
-  it.runIf(name === 'node:fs' || batch !== undefined)('writes each file its buffers, in order, at its position', async () => {
+  ['the addon', addonBatch, 0],
+  ['node:fs', undefined, 0],
+  ['synchronous writes', undefined, 64 * 1024],
+] as Array<[string, WriteBatch | undefined, number]>)('WriteBatcher through %s', (name, batch, syncBytes) => {
+  it.runIf(name !== 'the addon' || batch !== undefined)('writes each file its buffers, in order, at its position', async () => {
     const dir = await tempDir()
     const paths = [0, 1, 2].map((i) => join(dir, `f${i}`))
     const fds = paths.map((p) => openSync(p, 'w+'))
-    const batcher = new WriteBatcher(batch)
+    const batcher = new WriteBatcher(batch, { syncBytes })
     const errors = await writeAll(batcher, [
       [fds[0]!, [Buffer.from('abc'), Buffer.from('def')], 0],
       [fds[1]!, [Buffer.from('xyz')], 0],
@@ -34,11 +35,11 @@ describe.each([
     expect(paths.map((p) => readFileSync(p, 'utf8'))).toEqual(['abcdefg', 'xyz', '12'])
   })
 
-  it.runIf(name === 'node:fs' || batch !== undefined)('fails only the write whose file is bad', async () => {
+  it.runIf(name !== 'the addon' || batch !== undefined)('fails only the write whose file is bad', async () => {
     const dir = await tempDir()
     const fd = openSync(join(dir, 'ok'), 'w+')
     const readOnly = openSync(join(dir, 'ok'), 'r')
-    const errors = await writeAll(new WriteBatcher(batch), [
+    const errors = await writeAll(new WriteBatcher(batch, { syncBytes }), [
       [readOnly, [Buffer.from('no')], 0],
       [fd, [Buffer.from('yes')], 0],
     ])
@@ -55,10 +56,13 @@ describe.runIf(addonBatch !== undefined)('WriteBatcher jobs', () => {
     const dir = await tempDir()
     const fd = openSync(join(dir, 'big'), 'w+')
     const jobs: number[] = []
-    const batcher = new WriteBatcher((writes, buffers, done) => {
-      jobs.push(writes.length / 3)
-      addonBatch!(writes, buffers, done)
-    })
+    const batcher = new WriteBatcher(
+      (writes, buffers, done) => {
+        jobs.push(writes.length / 3)
+        addonBatch!(writes, buffers, done)
+      },
+      { syncBytes: 0 },
+    )
     const chunk = Buffer.alloc(16 * 1024, 7)
     const errors = await writeAll(batcher, Array.from({ length: 40 }, (_, i) => [fd, [chunk], i * chunk.length] as [number, Buffer[], number]))
     expect(errors.every((e) => e === null)).toBe(true)
@@ -73,12 +77,15 @@ describe.runIf(addonBatch !== undefined)('WriteBatcher jobs', () => {
     const jobs: number[] = []
     let release = (): void => {}
     const held = new Promise<void>((resolve) => (release = resolve))
-    const batcher = new WriteBatcher((writes, buffers, done) => {
-      jobs.push(writes.length / 3)
-      // The first job stays in flight until released.
-      if (jobs.length === 1) void held.then(() => addonBatch!(writes, buffers, done))
-      else addonBatch!(writes, buffers, done)
-    })
+    const batcher = new WriteBatcher(
+      (writes, buffers, done) => {
+        jobs.push(writes.length / 3)
+        // The first job stays in flight until released.
+        if (jobs.length === 1) void held.then(() => addonBatch!(writes, buffers, done))
+        else addonBatch!(writes, buffers, done)
+      },
+      { syncBytes: 0 },
+    )
     const chunk = (c: string): Buffer[] => [Buffer.from(c)]
     const first = writeAll(batcher, [[fd, chunk('a'), 0], [fd, chunk('b'), 1]])
     // Two callbacks of one check phase, as two I/O completions of one poll phase would be.
@@ -107,7 +114,7 @@ describe.runIf(addonBatch !== undefined)('WriteBatcher jobs', () => {
     const onUncaught = (err: unknown): void => void seen.push(err)
     process.prependListener('uncaughtException', onUncaught)
     try {
-      const batcher = new WriteBatcher(addonBatch)
+      const batcher = new WriteBatcher(addonBatch, { syncBytes: 0 })
       const second = new Promise<Error | null>((resolve) => {
         const throwing: WriteDone = () => {
           throw thrown
@@ -122,5 +129,63 @@ describe.runIf(addonBatch !== undefined)('WriteBatcher jobs', () => {
       process.off('uncaughtException', onUncaught)
       closeSync(fd)
     }
+  })
+})
+
+describe('WriteBatcher synchronous writes', () => {
+  /** A writeBatch that counts its jobs and writes them through node:fs. */
+  function countingPool(): { batch: WriteBatch; jobs: number[] } {
+    const jobs: number[] = []
+    const batch: WriteBatch = (writes, buffers, done) => {
+      jobs.push(writes.length / 3)
+      let b = 0
+      for (let i = 0; i < writes.length; i += 3) {
+        writeSync(writes[i]!, Buffer.concat(buffers.slice(b, b + writes[i + 2]!)), 0, undefined, writes[i + 1]!)
+        b += writes[i + 2]!
+      }
+      setImmediate(done)
+    }
+    return { batch, jobs }
+  }
+
+  it('writes a small turn on the event loop, calling back only after write returns', async () => {
+    const dir = await tempDir()
+    const fd = openSync(join(dir, 'f'), 'w+')
+    const { batch, jobs } = countingPool()
+    const batcher = new WriteBatcher(batch, { syncBytes: 4 })
+    let returned = false
+    const calledBack = new Promise<Array<[Error | null, boolean]>>((resolve) => {
+      const seen: Array<[Error | null, boolean]> = []
+      batcher.write(fd, [Buffer.from('ab')], 0, (err) => seen.push([err, returned]))
+      batcher.write(fd, [Buffer.from('cd')], 2, (err) => resolve([...seen, [err, returned]]))
+      returned = true
+    })
+    expect(await calledBack).toEqual([[null, true], [null, true]])
+    expect(jobs).toEqual([])
+    // Over syncBytes: the pool.
+    expect(await writeAll(batcher, [[fd, [Buffer.from('efgh')], 4], [fd, [Buffer.from('ijkl')], 8]])).toEqual([null, null])
+    expect(jobs).toEqual([2])
+    closeSync(fd)
+    expect(readFileSync(join(dir, 'f'), 'utf8')).toBe('abcdefghijkl')
+  })
+
+  it('after a slow synchronous write, sends every write to the pool for a while', async () => {
+    const dir = await tempDir()
+    const fd = openSync(join(dir, 'f'), 'w+')
+    const { batch, jobs } = countingPool()
+    // The first turn: the pause check, then a write that takes 11 ms. Then time stands still at 11.
+    const times = [0, 0, 11]
+    let clock = 11
+    const batcher = new WriteBatcher(batch, { now: () => times.shift() ?? clock })
+    const turn = (at: number): Array<[number, Buffer[], number]> => [[fd, [Buffer.from('x')], at], [fd, [Buffer.from('y')], at + 1]]
+    expect(await writeAll(batcher, turn(0))).toEqual([null, null])
+    expect(jobs).toEqual([])
+    expect(await writeAll(batcher, turn(2))).toEqual([null, null])
+    expect(jobs).toEqual([2])
+    clock = 5_011
+    expect(await writeAll(batcher, turn(4))).toEqual([null, null])
+    expect(jobs).toEqual([2])
+    closeSync(fd)
+    expect(readFileSync(join(dir, 'f'), 'utf8')).toBe('xyxyxy')
   })
 })
