@@ -17,7 +17,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import { consumeBaseline, consumeBrook, type BacklogPartition, type ConsumeOptions } from './consume/client.js'
-import { MiB, printTable, throughputRow, timed } from './storage/common.js'
+import { MiB, printTable, stealMeter, throughputRow, timed } from './storage/common.js'
 
 const { values } = parseArgs({
   options: {
@@ -82,6 +82,7 @@ try {
     if (got !== total) throw new Error(`${which} delivered ${got} of ${total} bytes`)
     return { ms, cpuMs: (await serverCpuMs()) - cpu0 }
   }
+  const steal = stealMeter()
   const runs: Record<keyof typeof consumers, { ms: number; cpuMs: number }[]> = { brook: [], baseline: [] }
   const order: (keyof typeof consumers)[] = values.only ? [values.only as keyof typeof consumers] : ['brook', 'baseline']
   for (let round = 0; round < Number(values.rounds); round++) {
@@ -96,6 +97,7 @@ try {
     throughputRow(`consume, ${label} (median of ${values.rounds})`, total, ms.brook, ms.baseline),
     { name: 'server CPU per GiB', ours: `${cpu.brook.toFixed(0)} ms`, baseline: `${cpu.baseline.toFixed(0)} ms`, ratio: `${((cpu.baseline / cpu.brook) * 100).toFixed(0)}%` },
   ])
+  console.log(steal())
 } finally {
   server.stdin!.end()
   await new Promise((resolve) => server.once('exit', resolve))

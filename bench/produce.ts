@@ -36,6 +36,7 @@ import { parseArgs, promisify } from 'node:util'
 import { runLatency } from './produce/latency.js'
 import { runLoad, type LoadResult } from './produce/load.js'
 import { decodeProduceResponse, percentiles, produceFrame, recordsPerBatch } from './produce/wire.js'
+import { stealMeter } from './storage/common.js'
 
 const { values } = parseArgs({
   options: {
@@ -115,6 +116,7 @@ const stat = (ms: Float64Array): string => {
   return `${p.p50.toFixed(2)} / ${p.p99.toFixed(2)} / ${p.p999.toFixed(2)}`
 }
 
+const steal = stealMeter()
 try {
   const ready = JSON.parse(await nextLine()) as { bootstrap: string; baselinePort: number }
   const [host, port] = ready.bootstrap.split(':') as [string, string]
@@ -196,10 +198,12 @@ try {
       return result
     }
     await run('bench-latency-warmup', Number(values['warmup-seconds']))
+    const cpu0 = await serverCpuMs()
     const l = await run('bench-latency', Number(values.seconds))
+    const cpuPerMessage = ((await serverCpuMs()) - cpu0) / l.messages
     const pe = percentiles(l.produce)
     const ee = percentiles(l.endToEnd)
-    console.log(`\nFixed rate: ${l.messages} messages of 1 KiB at ${l.achievedRate.toFixed(0)} msg/s, one per request, acks=1`)
+    console.log(`\nFixed rate: ${l.messages} messages of 1 KiB at ${l.achievedRate.toFixed(0)} msg/s, one per request, acks=1; server CPU ${(cpuPerMessage * 1000).toFixed(0)} µs per message`)
     printTable(
       ['latency (ms)', 'p50', 'p99', 'p99.9', 'max'],
       [
@@ -208,6 +212,7 @@ try {
       ],
     )
   }
+  console.log(steal())
 } finally {
   server.stdin!.end()
   await new Promise((resolve) => server.once('exit', resolve))

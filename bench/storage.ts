@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util'
 import { benchAppendAndRead } from './storage/append-read.js'
-import { printTable } from './storage/common.js'
+import { printTable, stealMeter } from './storage/common.js'
 import { benchCrc } from './storage/crc.js'
 import { benchRecovery } from './storage/recovery.js'
 
@@ -20,6 +20,7 @@ const { values } = parseArgs({
 
 const mbps = (v: number | null): string => (v === null ? 'n/a' : v.toFixed(0)).padStart(6)
 
+const steal = stealMeter()
 console.log('CRC-32C (MB/s)')
 for (const f of benchCrc())
   console.log(`  ${String(f.bytes).padStart(8)} B: js ${mbps(f.jsMBps)}   addon ${mbps(f.addonMBps)}   @node-rs/crc32 ${mbps(f.packageMBps)}`)
@@ -29,3 +30,4 @@ printTable(await benchAppendAndRead(Number(values.mib), Number(values.partitions
 
 const r = await benchRecovery(Number(values['recovery-mib']))
 console.log(`\nRestart of a ${r.mib} MiB log (${r.logEndOffset} records): after kill -9 ${r.uncleanMs.toFixed(0)} ms, after a clean shutdown ${r.cleanMs.toFixed(0)} ms`)
+console.log(steal())

@@ -1,4 +1,5 @@
 /** Shared pieces of the storage benchmark: batches, temp dirs, timing, table output. */
+import { readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -55,4 +56,26 @@ export function throughputRow(name: string, bytes: number, oursMs: number, plain
   const o = mbps(bytes, oursMs)
   const p = mbps(bytes, plainMs)
   return { name, ours: `${o.toFixed(0)} MB/s`, baseline: `${p.toFixed(0)} MB/s`, ratio: `${((o / p) * 100).toFixed(0)}%` }
+}
+
+/**
+ * Returns a function describing the share of CPU time the hypervisor gave to other guests (steal)
+ * since this call, from /proc/stat ('n/a' where there is no such file). On a shared virtual
+ * machine steal is what moves figures between runs: a stolen CPU stalls whatever ran on it.
+ */
+export function stealMeter(): () => string {
+  const read = (): { steal: number; total: number } | null => {
+    try {
+      const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number)
+      return { steal: fields[7]!, total: fields.reduce((a, b) => a + b, 0) }
+    } catch {
+      return null
+    }
+  }
+  const start = read()
+  return () => {
+    const now = read()
+    if (start === null || now === null || now.total === start.total) return 'host steal: n/a'
+    return `host steal: ${(((now.steal - start.steal) / (now.total - start.total)) * 100).toFixed(1)}% of CPU time`
+  }
 }
