@@ -169,6 +169,24 @@ describe('WriteBatcher synchronous writes', () => {
     expect(readFileSync(join(dir, 'f'), 'utf8')).toBe('abcdefghijkl')
   })
 
+  it('writes at most 256 KiB per event-loop iteration synchronously, then lets other work in', async () => {
+    const dir = await tempDir()
+    const fd = openSync(join(dir, 'f'), 'w+')
+    const batcher = new WriteBatcher(undefined)
+    const chunk = Buffer.alloc(16 * 1024, 1)
+    let written = 0
+    let writtenBeforeYield = -1
+    setImmediate(() => (writtenBeforeYield = written))
+    // Each write starts when the one before it is done: without I/O between them, as one partition appending in a loop.
+    for (let i = 0; i < 20; i++) {
+      expect(await new Promise<Error | null>((resolve) => batcher.write(fd, [chunk], i * chunk.length, resolve))).toBeNull()
+      written++
+    }
+    expect(writtenBeforeYield).toBe(16)
+    closeSync(fd)
+    expect(readFileSync(join(dir, 'f')).length).toBe(20 * chunk.length)
+  })
+
   it('after a slow synchronous write, sends every write to the pool for a while', async () => {
     const dir = await tempDir()
     const fd = openSync(join(dir, 'f'), 'w+')

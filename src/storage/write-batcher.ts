@@ -1,13 +1,18 @@
 /**
  * Positioned writes, gathered per turn and written one of two ways.
  *
- * Small turns (at most `syncBytes` in all: one producer's append, a few small ones) are written
+ * A small turn (at most `syncBytes` in all: one producer's append, a few small ones) is written
  * at once on the event loop, as Kafka's request threads write: a page-cache write of a few KiB
  * costs less than handing it to a pool thread and being woken with its result, and on a virtual
  * machine each of those wake-ups is a cross-CPU interrupt (measured with one append of 16 KiB in
- * flight: 1.6x a plain fs.write loop, against 0.8x through the pool). A synchronous write slower
- * than SLOW_SYNC_MS means the kernel held it back (dirty-page throttling, a slow device): the
- * event loop must not wait on the disk, so for SYNC_PAUSE_MS every write goes to the pool.
+ * flight: 1.6-2x a plain fs.write loop, against 0.8x through the pool).
+ *
+ * At most SYNC_BYTES_PER_ITERATION are written so per event-loop iteration. Appends that follow
+ * one another without I/O between them (100 partitions appending in turn) would otherwise all be
+ * written on the event loop, one at a time, never yielding to other clients and leaving the pool
+ * idle. A synchronous write slower than SLOW_SYNC_MS means the kernel held it back (dirty-page
+ * throttling, a slow device): the event loop must not wait on the disk, so for SYNC_PAUSE_MS
+ * every write goes to the pool.
  *
  * Bigger turns go to the thread pool, in jobs of the native addon's writeBatch. fs.writev makes
  * one job per write, each costing the main thread a request object, a pool wake-up and a
@@ -29,6 +34,8 @@ export type WriteDone = (err: Error | null) => void
 const JOB_BYTES = 256 * 1024
 /** Turns of at most this many bytes are written synchronously (while that stays fast). */
 const SYNC_BYTES = 64 * 1024
+/** Synchronous writes per event-loop iteration stop after this many bytes (about half a millisecond of copying). */
+const SYNC_BYTES_PER_ITERATION = 256 * 1024
 /** A page-cache copy of SYNC_BYTES takes well under a millisecond; a write this slow waited on the disk. */
 const SLOW_SYNC_MS = 10
 const SYNC_PAUSE_MS = 5_000
@@ -56,6 +63,11 @@ export class WriteBatcher {
   readonly #now: () => number
   /** Synchronous writes are off until then (one was slow). */
   #syncPausedUntil = -Infinity
+  /** Bytes written synchronously in this event-loop iteration. */
+  #syncedThisIteration = 0
+  readonly #nextIteration = (): void => {
+    this.#syncedThisIteration = 0
+  }
   /** This turn's writes; the last job is open, the others are full. */
   #jobs: Job[] = []
   /** Writes handed to the pool and not yet complete. */
@@ -92,7 +104,7 @@ export class WriteBatcher {
   readonly #flush = (): void => {
     const jobs = this.#jobs
     this.#jobs = []
-    if (jobs.length === 1 && jobs[0]!.bytes <= this.#syncBytes && this.#now() >= this.#syncPausedUntil) return this.#writeSync(jobs[0]!)
+    if (this.#syncedThisIteration < SYNC_BYTES_PER_ITERATION && jobs.length === 1 && jobs[0]!.bytes <= this.#syncBytes && this.#now() >= this.#syncPausedUntil) return this.#writeSync(jobs[0]!)
     for (const { dones } of jobs) this.#inFlight += dones.length
     // fs.writev costs less than a job of one.
     if (this.#writeBatch === undefined || (jobs.length === 1 && jobs[0]!.dones.length === 1)) {
@@ -118,6 +130,8 @@ export class WriteBatcher {
 
   /** Writes a small turn on the event loop; a slow one pauses synchronous writes. */
   #writeSync(job: Job): void {
+    if (this.#syncedThisIteration === 0) setImmediate(this.#nextIteration)
+    this.#syncedThisIteration += job.bytes
     const started = this.#now()
     const results: Array<[WriteDone, Error | null]> = []
     eachWrite(job, (fd, bufs, position, done) => {
