@@ -104,7 +104,7 @@ export class WriteBatcher {
   readonly #flush = (): void => {
     const jobs = this.#jobs
     this.#jobs = []
-    if (this.#syncedThisIteration < SYNC_BYTES_PER_ITERATION && jobs.length === 1 && jobs[0]!.bytes <= this.#syncBytes && this.#now() >= this.#syncPausedUntil) return this.#writeSync(jobs[0]!)
+    if (jobs.length === 1 && this.#maySync(jobs[0]!.bytes)) return this.#writeSync(jobs[0]!)
     for (const { dones } of jobs) this.#inFlight += dones.length
     // fs.writev costs less than a job of one.
     if (this.#writeBatch === undefined || (jobs.length === 1 && jobs[0]!.dones.length === 1)) {
@@ -126,6 +126,11 @@ export class WriteBatcher {
         for (const done of dones) done(err as Error)
       }
     }
+  }
+
+  /** Whether a turn of `bytes` is written on the event loop (see the header). */
+  #maySync(bytes: number): boolean {
+    return bytes <= this.#syncBytes && this.#syncedThisIteration < SYNC_BYTES_PER_ITERATION && this.#now() >= this.#syncPausedUntil
   }
 
   /** Writes a small turn on the event loop; a slow one pauses synchronous writes. */
