@@ -1,4 +1,4 @@
-/** Shared pieces of the storage benchmark: batches, temp dirs, timing, table output. */
+/** Shared pieces of the benchmarks: batches, temp dirs, timing, table output, the host's steal. */
 import { readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'

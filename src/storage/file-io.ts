@@ -49,8 +49,7 @@ export function readAtSync(fd: number, buf: Buffer, off: number, len: number, po
  * form, for the append path, where a promise per layer is measurable.
  */
 export function writevAll(fd: number, bufs: readonly Buffer[], position: number, done: (err: Error | null) => void): void {
-  let total = 0
-  for (const b of bufs) total += b.length
+  const total = byteLength(bufs)
   fs.writev(fd, bufs, position, (err, n) => {
     if (err) done(err)
     else if (n === total) done(null)
@@ -60,8 +59,7 @@ export function writevAll(fd: number, bufs: readonly Buffer[], position: number,
 
 /** writevAll on the calling thread, for writes too small to be worth a pool thread (write-batcher.ts). */
 export function writevAllSync(fd: number, bufs: readonly Buffer[], position: number): void {
-  let total = 0
-  for (const b of bufs) total += b.length
+  const total = byteLength(bufs)
   for (let rest = bufs, done = 0; done < total; ) {
     const n = fs.writevSync(fd, rest as Buffer[], position + done)
     // Looping on a write that makes no progress would hold the event loop for good.
@@ -69,6 +67,12 @@ export function writevAllSync(fd: number, bufs: readonly Buffer[], position: num
     done += n
     if (done < total) rest = skipBytes(rest, n)
   }
+}
+
+function byteLength(bufs: readonly Buffer[]): number {
+  let total = 0
+  for (const b of bufs) total += b.length
+  return total
 }
 
 /** `bufs` without their first `n` bytes. */

@@ -123,7 +123,7 @@ export class WriteBatcher {
         })
       } catch (err) {
         this.#inFlight -= dones.length
-        for (const done of dones) done(err as Error)
+        for (const done of dones) callDone(done, err as Error)
       }
     }
   }
