@@ -7,7 +7,8 @@
  * reads the same segment files and writes them to a socket. Both servers run in one child
  * process; the consumers take turns (who goes first swaps each round). Reported: the median
  * round's MB/s (the backlog's bytes over the time to receive them all), and the server process's
- * CPU time (all threads) per GiB delivered, which neighbours' load disturbs less than wall time.
+ * CPU time (all threads) and full collections per GiB delivered, which neighbours' load disturbs
+ * less than wall time.
  * `--cpu-prof` profiles the server process (the .cpuprofile lands in the current directory).
  */
 import { spawn } from 'node:child_process'
@@ -59,9 +60,9 @@ try {
   const total = ready.partitions.reduce((n, p) => n + p.size, 0)
   console.log(`backlog: ${(total / MiB).toFixed(0)} MiB in ${partitions} partitions, filled in ${Date.now() - filling} ms`)
 
-  const serverCpuMs = async (): Promise<number> => {
+  const serverUsage = async (): Promise<{ cpuMs: number; markCompacts: number }> => {
     server.stdin!.write('cpu\n')
-    return (JSON.parse(await nextLine()) as { cpuMs: number }).cpuMs
+    return JSON.parse(await nextLine()) as { cpuMs: number; markCompacts: number }
   }
   const [host, port] = ready.bootstrap.split(':') as [string, string]
   const base: Omit<ConsumeOptions, 'host' | 'port'> = {
@@ -74,16 +75,22 @@ try {
     brook: () => consumeBrook({ ...base, host, port: Number(port) }, ready.topic),
     baseline: () => consumeBaseline({ ...base, host: '127.0.0.1', port: ready.baselinePort }),
   }
-  /** One consumption of the whole backlog: wall time and the server's CPU time. */
-  const measure = async (which: keyof typeof consumers): Promise<{ ms: number; cpuMs: number }> => {
-    const cpu0 = await serverCpuMs()
+  interface Run {
+    ms: number
+    cpuMs: number
+    markCompacts: number
+  }
+  /** One consumption of the whole backlog: wall time, the server's CPU time and its full collections. */
+  const measure = async (which: keyof typeof consumers): Promise<Run> => {
+    const before = await serverUsage()
     let got = 0
     const ms = await timed(async () => void (got = await consumers[which]()))
     if (got !== total) throw new Error(`${which} delivered ${got} of ${total} bytes`)
-    return { ms, cpuMs: (await serverCpuMs()) - cpu0 }
+    const after = await serverUsage()
+    return { ms, cpuMs: after.cpuMs - before.cpuMs, markCompacts: after.markCompacts - before.markCompacts }
   }
   const steal = stealMeter()
-  const runs: Record<keyof typeof consumers, { ms: number; cpuMs: number }[]> = { brook: [], baseline: [] }
+  const runs: Record<keyof typeof consumers, Run[]> = { brook: [], baseline: [] }
   const order: (keyof typeof consumers)[] = values.only ? [values.only as keyof typeof consumers] : ['brook', 'baseline']
   for (let round = 0; round < Number(values.rounds); round++) {
     for (const which of round % 2 === 0 ? order : [...order].reverse()) runs[which].push(await measure(which))
@@ -91,11 +98,14 @@ try {
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
   const gib = total / (1024 * MiB)
   const ms = { brook: median(runs.brook.map((r) => r.ms)), baseline: median(runs.baseline.map((r) => r.ms)) }
-  const cpu = { brook: median(runs.brook.map((r) => r.cpuMs)) / gib, baseline: median(runs.baseline.map((r) => r.cpuMs)) / gib }
+  const perGib = (which: keyof typeof consumers, of: (r: Run) => number): number => median(runs[which].map(of)) / gib
+  const cpu = { brook: perGib('brook', (r) => r.cpuMs), baseline: perGib('baseline', (r) => r.cpuMs) }
+  const mcs = { brook: perGib('brook', (r) => r.markCompacts), baseline: perGib('baseline', (r) => r.markCompacts) }
   const label = `${partitions} partitions, ${base.depth} in flight`
   printTable([
     throughputRow(`consume, ${label} (median of ${values.rounds})`, total, ms.brook, ms.baseline),
     { name: 'server CPU per GiB', ours: `${cpu.brook.toFixed(0)} ms`, baseline: `${cpu.baseline.toFixed(0)} ms`, ratio: `${((cpu.baseline / cpu.brook) * 100).toFixed(0)}%` },
+    { name: 'server mark-compacts per GiB', ours: mcs.brook.toFixed(1), baseline: mcs.baseline.toFixed(1), ratio: '' },
   ])
   console.log(steal())
 } finally {

@@ -30,6 +30,7 @@ import { Dispatcher } from './network/dispatcher.js'
 import { advertisedHost, planListeners } from './network/endpoints.js'
 import type { Endpoint } from './network/endpoints.js'
 import { SocketServer } from './network/socket-server.js'
+import { SendBufferPool } from './network/send-buffer-pool.js'
 import { decompress } from './protocol/records/compression/index.js'
 import type { BoundListener } from './network/socket-server.js'
 import { FetchService } from './replica/fetch-service.js'
@@ -124,12 +125,15 @@ export class Broker {
       const admin = new TopicAdmin({ topics, replicas, configs: topicConfigs, broker: config, nodeId, log: log.child({ component: 'topics' }) })
       const cluster = new Cluster({ nodeId, clusterId: logDirs.clusterId, topics, admin })
       const handlers = new HandlerRegistry(options.handlers ?? brokerHandlers)
+      // Fetch reads into these; connections give them back once the answer is written.
+      const sendBuffers = new SendBufferPool()
       const fetches = new FetchService({
         cluster,
         replicas,
         maxBytes: config.get('fetch.max.bytes'),
         sessionSlots: config.get('max.incremental.fetch.session.cache.slots'),
         log: log.child({ component: 'fetch' }),
+        readBuffers: sendBuffers,
       })
       groups = startBrokerGroups({ config, cluster, replicas, log: log.child({ component: 'groups' }) })
       const configs = new ConfigAdmin({ topics, topicConfigs, nodeId, loggers: new BrokerLoggers(log) })
@@ -153,6 +157,7 @@ export class Broker {
         maxRequestBytes: config.get('socket.request.max.bytes'),
         idleTimeoutMs: config.get('connections.max.idle.ms'),
         log: log.child({ component: 'network' }),
+        onSent: (chunk) => sendBuffers.give(chunk),
         onBound: (listener, port) => {
           const endpoint = plan.advertised.find((a) => a.listenerName === listener.listenerName)
           if (endpoint) advertised.set(listener.listenerName, advertise(endpoint, port))

@@ -7,6 +7,8 @@ import type { FetchResponse, PartitionData } from '../src/protocol/generated/fet
 import { appendBatch, batchSizes, createTopicWithLogs, decodeFetched, fetchRequest, type PartitionAsk } from './helpers/fetch.js'
 import { uniqueName } from './helpers/index.js'
 import { brokerWithRawClient } from './helpers/raw-broker.js'
+import { RawClient } from './helpers/raw-client.js'
+import { BatchHeader } from '../src/protocol/records/batch-header.js'
 
 const env = brokerWithRawClient({ config: { 'fetch.max.bytes': '65536' } })
 
@@ -189,5 +191,54 @@ describe('Fetch: isolation, epochs and replicas', () => {
     expect(only(res)).toMatchObject({ errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, currentLeader: { leaderId: 1, leaderEpoch: 0 } })
     const [host, port] = env.broker.bootstrap.split(':')
     expect(res.nodeEndpoints).toEqual([{ nodeId: 1, host, port: Number(port), rack: null }])
+  })
+})
+
+describe('Fetch: read buffers', () => {
+  /** A value that names its partition and offset, so that bytes from another read cannot pass for it. */
+  const tagged = (partition: number, offset: number): string => `p${partition}-o${offset}-`.padEnd(1000, String.fromCharCode(97 + (offset % 26)))
+
+  /** Checks every batch's CRC and every record's value; returns the records seen. */
+  function checkAnswer(p: PartitionData, partition: number): number {
+    for (let pos = 0; pos < p.records!.length; pos += BatchHeader.view(p.records!, pos).sizeInBytes) expect(BatchHeader.view(p.records!, pos).crcMatches()).toBe(true)
+    const records = decodeFetched(p.records)
+    for (const r of records) expect(r.value).toBe(tagged(partition, r.offset))
+    return records.length
+  }
+
+  it('keeps the answers a stalled consumer has not read intact while other fetches reuse the buffers', async () => {
+    const name = uniqueName('fetch-buffers')
+    await createTopicWithLogs(env.broker, name, 2)
+    const BATCHES = 64
+    const PER_BATCH = 15
+    for (const partition of [0, 1])
+      for (let b = 0; b < BATCHES; b++)
+        await appendBatch(env.broker, name, partition, Array.from({ length: PER_BATCH }, (_, i) => ({ value: tagged(partition, b * PER_BATCH + i) })))
+    // 200 answers of up to 64 KiB (fetch.max.bytes): more than the kernel's socket buffers take, so some wait in the broker.
+    const stalled = await RawClient.connect(env.broker.bootstrap)
+    const busy = await RawClient.connect(env.broker.bootstrap)
+    try {
+      stalled.pause()
+      const FETCHES = 200
+      for (let i = 0; i < FETCHES; i++) stalled.send(Fetch, 12, fetchRequest([{ topic: name, partition: 0, offset: BigInt((i % BATCHES) * PER_BATCH) }], { maxWaitMs: 0 }))
+      // Meanwhile another consumer reads partition 1 over and over: its reads take and return pooled buffers.
+      let busyRecords = 0
+      for (let round = 0; round < 3; round++)
+        for (let offset = 0; offset < BATCHES * PER_BATCH; ) {
+          busy.send(Fetch, 12, fetchRequest([{ topic: name, partition: 1, offset: BigInt(offset) }], { maxWaitMs: 0 }))
+          const got = checkAnswer(only((await busy.receive(Fetch, 12)).body), 1)
+          expect(got).toBeGreaterThan(0)
+          offset += got
+          busyRecords += got
+        }
+      expect(busyRecords).toBe(3 * BATCHES * PER_BATCH)
+      stalled.resume()
+      let stalledRecords = 0
+      for (let i = 0; i < FETCHES; i++) stalledRecords += checkAnswer(only((await stalled.receive(Fetch, 12)).body), 0)
+      expect(stalledRecords).toBeGreaterThan(FETCHES * PER_BATCH)
+    } finally {
+      stalled.close()
+      busy.close()
+    }
   })
 })

@@ -8,12 +8,13 @@
  * file from that position. One request is read and answered at a time, in order.
  *
  * Prints one JSON line ({ bootstrap, baselinePort, topic, partitions: [{ file, size, records }] })
- * once ready, answers "cpu" lines on stdin with its CPU time, and runs until stdin closes.
+ * once ready, answers "cpu" lines on stdin with its CPU time and mark-compact count, and runs until stdin closes.
  *   argv: <data dir> <MiB> <partitions> <partitionMaxBytes>
  */
 import * as fs from 'node:fs'
 import { createServer, type Socket } from 'node:net'
 import { join } from 'node:path'
+import { constants, PerformanceObserver } from 'node:perf_hooks'
 import { createInterface } from 'node:readline'
 import { promisify } from 'node:util'
 import { Broker } from '../../src/broker.js'
@@ -100,12 +101,18 @@ if (address === null || typeof address === 'string') throw new Error('baseline h
 
 console.log(JSON.stringify({ bootstrap: broker.bootstrap, baselinePort: address.port, topic: TOPIC, partitions: files }))
 
-// "cpu" on stdin: answer with the CPU time this process has used (all threads, user + system), in ms.
+/** Full (mark-compact) collections so far: what a server that keeps or churns large buffers pays for. */
+let markCompacts = 0
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) if ((entry as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) markCompacts++
+}).observe({ entryTypes: ['gc'] })
+
+// "cpu" on stdin: answer with the CPU time this process has used (all threads, user + system), in ms, and its mark-compacts.
 const commands = createInterface({ input: process.stdin })
 commands.on('line', (line) => {
   if (line !== 'cpu') return
   const { user, system } = process.cpuUsage()
-  console.log(JSON.stringify({ cpuMs: (user + system) / 1000 }))
+  console.log(JSON.stringify({ cpuMs: (user + system) / 1000, markCompacts }))
 })
 commands.on('close', () => {
   baseline.close()

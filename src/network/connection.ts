@@ -25,6 +25,8 @@ export interface ConnectionOptions {
   readonly idleTimeoutMs: number
   readonly dispatcher: Dispatcher
   readonly log: Logger
+  /** Called with response chunks once the socket has written them (or copied them): their memory may be reused. */
+  readonly onSent?: (chunk: Buffer) => void
 }
 
 /** Requests read ahead of their responses before the connection stops reading (backpressure). */
@@ -48,6 +50,7 @@ export class Connection {
   readonly #queue: ResponseQueue
   readonly #dispatcher: Dispatcher
   readonly #log: Logger
+  readonly #onSent: ((chunk: Buffer) => void) | undefined
   readonly #closed: Promise<void>
   #closing = false
   /** Responses ready to go out at the next flush, and their size in bytes. */
@@ -60,6 +63,7 @@ export class Connection {
     const { socket, log } = options
     this.#socket = socket
     this.#dispatcher = options.dispatcher
+    this.#onSent = options.onSent
     this.#decoder = new FrameDecoder(options.maxRequestBytes, this.#frames)
     this.#queue = new ResponseQueue((chunks) => this.#send(chunks))
     const remote = `${socket.remoteAddress}:${socket.remotePort}`
@@ -136,7 +140,11 @@ export class Connection {
     }
   }
 
-  /** Writes every gathered response: one buffer when small, else one corked writev. */
+  /**
+   * Writes every gathered response: one buffer when small, else one corked writev. The chunks
+   * go to onSent once the kernel has them; after a failed write they are left to the collector,
+   * since the socket may not be done with them.
+   */
   #flush(): void {
     this.#flushQueued = false
     const out = this.#outbox
@@ -144,11 +152,19 @@ export class Connection {
     if (out.length === 0 || this.#socket.destroyed) return
     this.#outbox = []
     this.#outboxBytes = 0
-    if (out.length === 1 || bytes <= COALESCE_BYTES) {
-      this.#socket.write(out.length === 1 ? out[0]! : Buffer.concat(out, bytes))
+    const onSent = this.#onSent
+    const sent = onSent === undefined ? undefined : (err?: Error | null): void => {
+      if (!err) for (const chunk of out) onSent(chunk)
+    }
+    if (out.length > 1 && bytes <= COALESCE_BYTES) {
+      this.#socket.write(Buffer.concat(out, bytes))
+      sent?.()
+    } else if (out.length === 1) {
+      this.#socket.write(out[0]!, sent)
     } else {
       this.#socket.cork()
-      for (const chunk of out) this.#socket.write(chunk)
+      for (let i = 0; i < out.length - 1; i++) this.#socket.write(out[i]!)
+      this.#socket.write(out[out.length - 1]!, sent)
       this.#socket.uncork()
     }
     this.#updateReading()

@@ -16,6 +16,8 @@ export interface SocketServerOptions {
   readonly maxRequestBytes: number
   readonly idleTimeoutMs: number
   readonly log: Logger
+  /** Called with each response chunk once a socket has written it (Connection's onSent). */
+  readonly onSent?: (chunk: Buffer) => void
   /**
    * Called as each listener is bound, before it can accept a connection, so that what Metadata
    * advertises (the bound port when the configured one is 0) is in place for the first request.
@@ -77,6 +79,7 @@ export class SocketServer {
         idleTimeoutMs: this.#options.idleTimeoutMs,
         dispatcher: this.#options.dispatcher,
         log,
+        onSent: this.#options.onSent,
       })
       this.#connections.add(connection)
       socket.once('close', () => this.#connections.delete(connection))

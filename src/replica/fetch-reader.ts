@@ -19,6 +19,7 @@ import { ErrorCode } from '../protocol/error-codes.js'
 import { BATCH, readInt64 } from '../protocol/records/batch-header.js'
 import { ZERO_UUID } from '../protocol/primitives/uuid.js'
 import type { PartitionLog } from '../storage/partition-log.js'
+import type { ReadBuffers } from '../storage/partition-log-types.js'
 import type { AbortedTxn } from '../storage/producer-state/producer-state-manager.js'
 import type { PartitionFetchParams, TopicIdPartition } from './fetch-session.js'
 
@@ -46,6 +47,8 @@ export interface ReadSettings {
   readonly readError: (read: PartitionRead, err: unknown) => number
   /** isolation_level 1 from a consumer: reads stop at the last stable offset and list the aborted transactions. */
   readonly readCommitted?: boolean
+  /** Where the reads get their memory (a pool the connection refills once the answer is sent); default new buffers. */
+  readonly buffers?: ReadBuffers
 }
 
 /** Kafka's LogReadResult, in storage numbers. Offsets are -1 on an error, as Kafka answers them. */
@@ -113,7 +116,8 @@ async function readOne(read: PartitionRead, log: FetchableLog, limit: number, mi
   try {
     const offset = Number(read.params.fetchOffset)
     const lastStableOffset = log.lastStableOffset
-    const r = await log.read(offset, limit, settings.readCommitted === true ? { minOneMessage, maxOffset: lastStableOffset } : { minOneMessage })
+    const { buffers } = settings
+    const r = await log.read(offset, limit, settings.readCommitted === true ? { minOneMessage, maxOffset: lastStableOffset, buffers } : { minOneMessage, buffers })
     if (r.errorCode !== ErrorCode.NONE) return errorResult(r.errorCode)
     return {
       errorCode: ErrorCode.NONE,

@@ -15,6 +15,7 @@ import { ErrorCode } from '../protocol/error-codes.js'
 import type { FetchRequest, FetchResponse, NodeEndpoint, PartitionData } from '../protocol/generated/fetch.js'
 import { systemClock, TimerScheduler, type Clock, type Scheduler } from '../storage/clock.js'
 import type { PartitionLog } from '../storage/partition-log.js'
+import type { ReadBuffers } from '../storage/partition-log-types.js'
 import { FetchPurgatory, type DelayedPartition } from './delayed-fetch.js'
 import { FetchManager, type PartitionResult, type TopicIdPartition } from './fetch-manager.js'
 import { errorResult, readPartitions, type LogReadResult, type PartitionRead, type ReadSettings } from './fetch-reader.js'
@@ -40,6 +41,8 @@ export interface FetchServiceOptions {
   /** max.incremental.fetch.session.cache.slots. */
   readonly sessionSlots: number
   readonly log: Logger
+  /** Where reads get their memory; default new buffers. */
+  readonly readBuffers?: ReadBuffers
   readonly clock?: Clock
   readonly scheduler?: Scheduler
 }
@@ -58,6 +61,7 @@ export class FetchService {
   readonly #replicas: PartitionSource
   readonly #maxBytes: number
   readonly #log: Logger
+  readonly #readBuffers: ReadBuffers | undefined
   /** The last fetch of each connection with one in progress: the next one starts after it. */
   readonly #perConnection = new Map<number, Promise<void>>()
 
@@ -66,6 +70,7 @@ export class FetchService {
     this.#replicas = options.replicas
     this.#maxBytes = options.maxBytes
     this.#log = options.log
+    this.#readBuffers = options.readBuffers
     const clock = options.clock ?? systemClock
     this.sessions = new FetchManager(new FetchSessionCache({ clock, maxSlots: options.sessionSlots }))
     this.purgatory = new FetchPurgatory(options.scheduler ?? new TimerScheduler((err) => this.#log.error({ err }, 'fetch timer failed')))
@@ -115,6 +120,7 @@ export class FetchService {
       leaderEpoch: LEADER_EPOCH,
       readError: (read, err) => this.#readError(read, err),
       readCommitted: isConsumer && request.isolationLevel === READ_COMMITTED,
+      buffers: this.#readBuffers,
     }
     const results = reads.length === 0 ? [] : await this.#fetchMessages(reads, settings, request.maxWaitMs, Math.min(request.minBytes, maxBytes))
     const withAborted = settings.readCommitted === true

@@ -50,7 +50,7 @@ export async function readLog(log: ReadableLog, offset: number, maxBytes: number
     if (offset >= maxOffset) return result
     try {
       for (let i = segmentIndexFor(segments, offset); i < segments.length; i++) {
-        const range = await segments[i]!.read(offset, maxBytes, minOne)
+        const range = await segments[i]!.read(offset, maxBytes, minOne, opts.buffers)
         if (range !== null) return { ...result, records: maxOffset < result.logEndOffset ? batchesBelow(range.records, maxOffset) : range.records }
       }
       return result

@@ -15,12 +15,13 @@ import { fsyncFd, truncateFd } from './file-io.js'
 import { DELETED_SUFFIX, INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, segmentFileName } from './file-names.js'
 import type { IndexCache, IndexHolder } from './index-cache.js'
 import type { LogConfig } from './log-config.js'
+import type { ReadBuffers } from './partition-log-types.js'
 import { ReadHints } from './read-hints.js'
 import {
   SEGMENT_SUFFIXES, createSegmentFiles, emptyIndexes, readIndexFiles, removeSegmentFiles, renameSegmentFiles, writeIndexFiles, type Indexes,
 } from './segment-files.js'
 import {
-  IndexMismatchError, findByTimestamp, locate, readBatches, scanHeaders,
+  IndexMismatchError, NEW_BUFFERS, findByTimestamp, locate, readBatches, scanHeaders,
   type BatchLocation, type BatchRange, type Decompress,
 } from './segment-lookup.js'
 import { SegmentIndexer } from './segment-indexer.js'
@@ -341,14 +342,14 @@ export class LogSegment implements IndexHolder {
   }
 
   /** Whole batches from the one holding `offset`, up to `maxBytes`; null if no batch here ends at or after `offset`. */
-  read(offset: number, maxBytes: number, minOneMessage: boolean): Promise<BatchRange | null> {
+  read(offset: number, maxBytes: number, minOneMessage: boolean, buffers: ReadBuffers = NEW_BUFFERS): Promise<BatchRange | null> {
     return this.#lookup(async (fd, idx, end) => {
       const hinted = this.#hints.get(offset)
       const position = hinted !== undefined && hinted < end ? hinted : (await locate(fd, end, idx.offsets, offset))?.position
       if (position === undefined) return null
       // A consumer at the tail reads what was just appended: still in the page cache.
       const hot = this.#active && end - position <= HOT_TAIL_BYTES
-      const range = await readBatches(fd, position, end, offset, maxBytes, minOneMessage, hot)
+      const range = await readBatches(fd, position, end, offset, { maxBytes, minOneMessage, hot, buffers })
       if (range.records.length > 0) this.#hints.set(range.nextOffset, position + range.records.length)
       return range
     })

@@ -35,11 +35,19 @@ export interface AppendResult {
   logStartOffset: number
 }
 
+/** Where a read gets the memory it reads into. */
+export interface ReadBuffers {
+  /** `size` bytes, uninitialized. */
+  take(size: number): Buffer
+}
+
 export interface ReadOptions {
   /** Return the first batch even if it is larger than maxBytes (Kafka: true for the first partition of a fetch). Default true. */
   minOneMessage?: boolean
   /** Return no batch at or past this offset (read_committed reads stop at the last stable offset). */
   maxOffset?: number
+  /** Fetch reads into buffers that return to a pool once sent (network/send-buffer-pool.ts). Default: new ones. */
+  buffers?: ReadBuffers
 }
 
 export interface ReadResult {

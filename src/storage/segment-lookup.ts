@@ -12,6 +12,7 @@ import { BatchCursor } from './batch-cursor.js'
 import { readAt, readAtSync } from './file-io.js'
 import type { Indexes } from './segment-files.js'
 import type { OffsetIndex } from './offset-index.js'
+import type { ReadBuffers } from './partition-log-types.js'
 import type { TimestampOffset } from './time-index.js'
 
 /** Decompresses a batch's records region (the codecs live in protocol/records/compression). */
@@ -69,24 +70,29 @@ export interface BatchRange {
   nextOffset: number
 }
 
+/** What readBatches is asked for, and how to read it. */
+export interface BatchRead {
+  maxBytes: number
+  /** Return the first batch whole even when it is larger than maxBytes. */
+  minOneMessage: boolean
+  /** The bytes were just written: read without the thread pool (readAtSync). */
+  hot: boolean
+  buffers: ReadBuffers
+}
+
+/** Plain new buffers, for reads that keep what they read. */
+export const NEW_BUFFERS: ReadBuffers = { take: (size) => Buffer.allocUnsafe(size) }
+
 /**
  * Reads whole batches from `position` (the batch holding `target`), at most `maxBytes` of
- * them, or the first batch alone if it is larger and `minOneMessage` is set. `hot`: the
- * bytes were just written and are read without the thread pool (readAtSync).
+ * them, or the first batch alone if it is larger and `minOneMessage` is set.
  */
-export async function readBatches(
-  fd: number,
-  position: number,
-  end: number,
-  target: number,
-  maxBytes: number,
-  minOneMessage: boolean,
-  hot = false,
-): Promise<BatchRange> {
+export async function readBatches(fd: number, position: number, end: number, target: number, how: BatchRead): Promise<BatchRange> {
+  const { maxBytes, minOneMessage } = how
   const available = end - position
   const want = Math.min(available, Math.max(maxBytes, minOneMessage ? BATCH.RECORDS : 0))
-  let buf = Buffer.allocUnsafe(want)
-  const read = hot ? readAtSync(fd, buf, 0, want, position) : await readAt(fd, buf, 0, want, position)
+  let buf = how.buffers.take(want)
+  const read = how.hot ? readAtSync(fd, buf, 0, want, position) : await readAt(fd, buf, 0, want, position)
   if (read < want) throw new IndexMismatchError(`log file shorter than ${end}`)
   let cut = 0
   let nextOffset = -1
@@ -106,7 +112,7 @@ export async function readBatches(
     if (!minOneMessage) return { records: EMPTY, nextOffset: -1 }
     const size = buf.readInt32BE(BATCH.LENGTH) + BATCH.LOG_OVERHEAD
     if (size < BATCH.RECORDS || size > available || buf[BATCH.MAGIC] !== MAGIC_V2) throw new IndexMismatchError(`no valid batch at ${position}`)
-    buf = Buffer.allocUnsafe(size)
+    buf = how.buffers.take(size)
     if ((await readAt(fd, buf, 0, size, position)) < size) throw new IndexMismatchError(`log file shorter than ${end}`)
     nextOffset = BatchHeader.view(buf).nextOffset
     cut = size

@@ -114,6 +114,15 @@ export class RawClient {
     }
   }
 
+  /** Stops reading from the socket: the broker's answers back up in its buffers and the kernel's. */
+  pause(): void {
+    this.#socket.pause()
+  }
+
+  resume(): void {
+    this.#socket.resume()
+  }
+
   close(): void {
     this.#socket.destroy()
   }
