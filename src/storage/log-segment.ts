@@ -349,7 +349,7 @@ export class LogSegment implements IndexHolder {
       if (position === undefined) return null
       // A consumer at the tail reads what was just appended: still in the page cache.
       const hot = this.#active && end - position <= HOT_TAIL_BYTES
-      const range = await readBatches(fd, position, end, offset, { maxBytes, minOneMessage, hot, buffers })
+      const range = await readBatches(fd, position, end, offset, idx.offsets, { maxBytes, minOneMessage, hot, buffers })
       if (range.records.length > 0) this.#hints.set(range.nextOffset, position + range.records.length)
       return range
     })

@@ -15,6 +15,17 @@ describe('OffsetIndex', () => {
     expect(() => idx.append(130, 2100)).toThrow(RangeError)
   })
 
+  it('finds the last entry at or below a file position, or none', () => {
+    const idx = new OffsetIndex(100, 1024)
+    expect(idx.lookupPosition(5000)).toBeNull()
+    idx.append(105, 400)
+    idx.append(110, 900)
+    expect(idx.lookupPosition(399)).toBeNull()
+    expect(idx.lookupPosition(400)).toEqual({ offset: 105, position: 400 })
+    expect(idx.lookupPosition(899)).toEqual({ offset: 105, position: 400 })
+    expect(idx.lookupPosition(1_000_000)).toEqual({ offset: 110, position: 900 })
+  })
+
   it('stores relative offsets in its 8-byte file entries and reads them back', () => {
     const idx = new OffsetIndex(1000, 1024)
     idx.append(1003, 77)

@@ -59,6 +59,21 @@ export class OffsetIndex {
     return i < 0 ? { offset: this.baseOffset, position: 0 } : { offset: this.offsetAt(i), position: this.positionAt(i) }
   }
 
+  /** The last entry whose batch starts at or before `position`, or null when there is none. */
+  lookupPosition(position: number): OffsetPosition | null {
+    let lo = 0
+    let hi = this.#store.count - 1
+    let found = -1
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1
+      if (this.positionAt(mid) <= position) {
+        found = mid
+        lo = mid + 1
+      } else hi = mid - 1
+    }
+    return found < 0 ? null : { offset: this.offsetAt(found), position: this.positionAt(found) }
+  }
+
   #floor(target: number): number {
     let lo = 0
     let hi = this.#store.count - 1

@@ -86,23 +86,45 @@ export const NEW_BUFFERS: ReadBuffers = { take: (size) => Buffer.allocUnsafe(siz
 /**
  * Reads whole batches from `position` (the batch holding `target`), at most `maxBytes` of
  * them, or the first batch alone if it is larger and `minOneMessage` is set.
+ *
+ * The cut after the last whole batch is found from the offset index's last entry inside the
+ * range, walking batch headers only from there: a walk over all of them touches a cache line
+ * per batch of memory a pool thread has just written (on another CPU), which cost ~20 µs per
+ * 1 MiB read of 16 KiB batches, a tenth of the whole read.
  */
-export async function readBatches(fd: number, position: number, end: number, target: number, how: BatchRead): Promise<BatchRange> {
+export async function readBatches(
+  fd: number,
+  position: number,
+  end: number,
+  target: number,
+  offsets: OffsetIndex,
+  how: BatchRead,
+): Promise<BatchRange> {
   const { maxBytes, minOneMessage } = how
   const available = end - position
   const want = Math.min(available, Math.max(maxBytes, minOneMessage ? BATCH.RECORDS : 0))
+  if (want < BATCH.RECORDS) {
+    // No batch fits in maxBytes; with minOneMessage this is a file too short for the header it should hold.
+    if (!minOneMessage) return { records: EMPTY, nextOffset: -1 }
+    throw new IndexMismatchError(`no valid batch at ${position}`)
+  }
   let buf = how.buffers.take(want)
   const read = how.hot ? readAtSync(fd, buf, 0, want, position) : await readAt(fd, buf, 0, want, position)
   if (read < want) throw new IndexMismatchError(`log file shorter than ${end}`)
+  if (!isBatchAt(buf, 0)) throw new IndexMismatchError(`no valid batch at ${position}`)
   let cut = 0
   let nextOffset = -1
-  for (let p = 0; p + BATCH.RECORDS <= want; ) {
-    const length = buf.readInt32BE(p + BATCH.LENGTH)
-    const size = length + BATCH.LOG_OVERHEAD
-    if (length < MIN_BATCH_LENGTH || buf[p + BATCH.MAGIC] !== MAGIC_V2) {
-      if (p === 0) throw new IndexMismatchError(`no valid batch at ${position}`)
-      break
-    }
+  // Everything before a batch start the index knows of is whole batches.
+  const entry = offsets.lookupPosition(position + want - BATCH.RECORDS)
+  if (entry !== null && entry.position > position) {
+    cut = entry.position - position
+    if (!isBatchAt(buf, cut) || readInt64(buf, cut) > entry.offset)
+      throw new IndexMismatchError(`index entry (${entry.offset}, ${entry.position}) does not point at a batch holding its offset`)
+    nextOffset = readInt64(buf, cut)
+  }
+  for (let p = cut; p + BATCH.RECORDS <= want; ) {
+    if (!isBatchAt(buf, p)) break
+    const size = buf.readInt32BE(p + BATCH.LENGTH) + BATCH.LOG_OVERHEAD
     if (p + size > want) break
     nextOffset = readInt64(buf, p) + buf.readInt32BE(p + BATCH.LAST_OFFSET_DELTA) + 1
     p += size
@@ -111,7 +133,7 @@ export async function readBatches(fd: number, position: number, end: number, tar
   if (cut === 0) {
     if (!minOneMessage) return { records: EMPTY, nextOffset: -1 }
     const size = buf.readInt32BE(BATCH.LENGTH) + BATCH.LOG_OVERHEAD
-    if (size < BATCH.RECORDS || size > available || buf[BATCH.MAGIC] !== MAGIC_V2) throw new IndexMismatchError(`no valid batch at ${position}`)
+    if (size > available) throw new IndexMismatchError(`no valid batch at ${position}`)
     buf = how.buffers.take(size)
     if ((await readAt(fd, buf, 0, size, position)) < size) throw new IndexMismatchError(`log file shorter than ${end}`)
     nextOffset = BatchHeader.view(buf).nextOffset
@@ -119,6 +141,11 @@ export async function readBatches(fd: number, position: number, end: number, tar
   }
   if (BatchHeader.view(buf).lastOffset < target) throw new IndexMismatchError(`batch at ${position} ends before offset ${target}`)
   return { records: buf.subarray(0, cut), nextOffset }
+}
+
+/** Whether `buf` holds the header of a magic-2 batch of legal length at `p`. */
+function isBatchAt(buf: Buffer, p: number): boolean {
+  return buf.readInt32BE(p + BATCH.LENGTH) >= MIN_BATCH_LENGTH && buf[p + BATCH.MAGIC] === MAGIC_V2
 }
 
 /**
