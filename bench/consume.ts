@@ -1,11 +1,13 @@
 /**
  * Consume benchmark (not a timed test):
- *   npx tsx bench/consume.ts [--mib 256] [--partitions 4] [--depth 4] [--rounds 3] [--cpu-prof] [--only brook|baseline]
+ *   npx tsx bench/consume.ts [--mib 256] [--partitions 4] [--depth 4] [--rounds 3] [--cpu-prof] [--only brook|baseline|reusing]
  * Fills a topic with a backlog (`--mib 1024` for the issue's 1 GiB) of 1 KiB records in 16 KiB
  * batches, then consumes it from offset 0 with pipelined Fetch requests (50 MiB per response,
- * 1 MiB per partition, as the Java consumer asks), beside the baseline: a bare Node server that
- * reads the same segment files and writes them to a socket. Both servers run in one child
- * process; the consumers take turns (who goes first swaps each round). Reported: the median
+ * 1 MiB per partition, as the Java consumer asks), beside two baselines: bare Node servers that
+ * read the same segment files and write them to a socket, one into a new buffer per read (the
+ * plainest loop, which pays for V8's collections of those buffers), one reusing its buffers once
+ * written, as Brook does. All servers run in one child process; the consumers take turns (the
+ * order reverses each round). Reported: the median
  * round's MB/s (the backlog's bytes over the time to receive them all), and the server process's
  * CPU time (all threads) and full collections per GiB delivered, which neighbours' load disturbs
  * less than wall time.
@@ -18,7 +20,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import { consumeBaseline, consumeBrook, type BacklogPartition, type ConsumeOptions } from './consume/client.js'
-import { MiB, printTable, stealMeter, throughputRow, timed } from './storage/common.js'
+import { MiB, printTable, stealMeter, throughputRow, timed, type Row } from './storage/common.js'
 
 const { values } = parseArgs({
   options: {
@@ -27,7 +29,7 @@ const { values } = parseArgs({
     depth: { type: 'string', default: '4' },
     rounds: { type: 'string', default: '3' },
     'cpu-prof': { type: 'boolean', default: false },
-    /** Consume through one server only (to profile it alone): brook or baseline. */
+    /** Consume through one server only (to profile it alone): brook, baseline or reusing. */
     only: { type: 'string' },
   },
 })
@@ -39,6 +41,7 @@ const partitions = Number(values.partitions)
 interface Ready {
   bootstrap: string
   baselinePort: number
+  reusingPort: number
   topic: string
   partitions: BacklogPartition[]
 }
@@ -74,14 +77,16 @@ try {
   const consumers = {
     brook: () => consumeBrook({ ...base, host, port: Number(port) }, ready.topic),
     baseline: () => consumeBaseline({ ...base, host: '127.0.0.1', port: ready.baselinePort }),
+    reusing: () => consumeBaseline({ ...base, host: '127.0.0.1', port: ready.reusingPort }),
   }
+  type Consumer = keyof typeof consumers
   interface Run {
     ms: number
     cpuMs: number
     markCompacts: number
   }
   /** One consumption of the whole backlog: wall time, the server's CPU time and its full collections. */
-  const measure = async (which: keyof typeof consumers): Promise<Run> => {
+  const measure = async (which: Consumer): Promise<Run> => {
     const before = await serverUsage()
     let got = 0
     const ms = await timed(async () => void (got = await consumers[which]()))
@@ -90,23 +95,24 @@ try {
     return { ms, cpuMs: after.cpuMs - before.cpuMs, markCompacts: after.markCompacts - before.markCompacts }
   }
   const steal = stealMeter()
-  const runs: Record<keyof typeof consumers, Run[]> = { brook: [], baseline: [] }
-  const order: (keyof typeof consumers)[] = values.only ? [values.only as keyof typeof consumers] : ['brook', 'baseline']
+  const runs: Record<Consumer, Run[]> = { brook: [], baseline: [], reusing: [] }
+  const order: Consumer[] = values.only ? [values.only as Consumer] : ['brook', 'baseline', 'reusing']
   for (let round = 0; round < Number(values.rounds); round++) {
     for (const which of round % 2 === 0 ? order : [...order].reverse()) runs[which].push(await measure(which))
   }
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
   const gib = total / (1024 * MiB)
-  const ms = { brook: median(runs.brook.map((r) => r.ms)), baseline: median(runs.baseline.map((r) => r.ms)) }
-  const perGib = (which: keyof typeof consumers, of: (r: Run) => number): number => median(runs[which].map(of)) / gib
-  const cpu = { brook: perGib('brook', (r) => r.cpuMs), baseline: perGib('baseline', (r) => r.cpuMs) }
-  const mcs = { brook: perGib('brook', (r) => r.markCompacts), baseline: perGib('baseline', (r) => r.markCompacts) }
+  const perGib = (which: Consumer, of: (r: Run) => number): number => median(runs[which].map(of)) / gib
   const label = `${partitions} partitions, ${base.depth} in flight`
-  printTable([
-    throughputRow(`consume, ${label} (median of ${values.rounds})`, total, ms.brook, ms.baseline),
-    { name: 'server CPU per GiB', ours: `${cpu.brook.toFixed(0)} ms`, baseline: `${cpu.baseline.toFixed(0)} ms`, ratio: `${((cpu.baseline / cpu.brook) * 100).toFixed(0)}%` },
-    { name: 'server mark-compacts per GiB', ours: mcs.brook.toFixed(1), baseline: mcs.baseline.toFixed(1), ratio: '' },
-  ])
+  const against = (baseline: Exclude<Consumer, 'brook'>, what: string): Row[] => {
+    const cpu = { brook: perGib('brook', (r) => r.cpuMs), baseline: perGib(baseline, (r) => r.cpuMs) }
+    return [
+      throughputRow(`consume, ${label}: ${what} (median of ${values.rounds})`, total, median(runs.brook.map((r) => r.ms)), median(runs[baseline].map((r) => r.ms))),
+      { name: '  server CPU per GiB', ours: `${cpu.brook.toFixed(0)} ms`, baseline: `${cpu.baseline.toFixed(0)} ms`, ratio: `${((cpu.baseline / cpu.brook) * 100).toFixed(0)}%` },
+      { name: '  server mark-compacts per GiB', ours: perGib('brook', (r) => r.markCompacts).toFixed(1), baseline: perGib(baseline, (r) => r.markCompacts).toFixed(1), ratio: '' },
+    ]
+  }
+  printTable([...against('baseline', 'bare loop, a new buffer per read'), ...against('reusing', 'bare loop reusing its buffers')])
   console.log(steal())
 } finally {
   server.stdin!.end()

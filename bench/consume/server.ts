@@ -1,18 +1,19 @@
 /**
  * The server side of bench/consume.ts, in its own process so that the client's work does not
- * count against it: a Brook broker whose topic holds the backlog, and beside it the baseline,
- * a bare Node TCP server that answers each request with a read of the same segment files.
+ * count against it: a Brook broker whose topic holds the backlog, and beside it the baselines,
+ * bare Node TCP servers that answer each request with a read of the same segment files: into a
+ * new buffer per read, or into one of their buffers already written to the socket.
  *
  * Baseline protocol: request = int32 size (12), int32 partition, int64 file position;
  * response = int32 length, then up to `partitionMaxBytes` bytes of that partition's segment
  * file from that position. One request is read and answered at a time, in order.
  *
- * Prints one JSON line ({ bootstrap, baselinePort, topic, partitions: [{ file, size, records }] })
+ * Prints one JSON line ({ bootstrap, baselinePort, reusingPort, topic, partitions: [{ file, size, records }] })
  * once ready, answers "cpu" lines on stdin with its CPU time and mark-compact count, and runs until stdin closes.
  *   argv: <data dir> <MiB> <partitions> <partitionMaxBytes>
  */
 import * as fs from 'node:fs'
-import { createServer, type Socket } from 'node:net'
+import { createServer, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { constants, PerformanceObserver } from 'node:perf_hooks'
 import { createInterface } from 'node:readline'
@@ -63,11 +64,12 @@ for (let p = 0; p < partitions; p++) {
 
 const fds = files.map((f) => fs.openSync(f.file, 'r'))
 
-/** The bare loop: read the asked range of the file, write it behind a length. */
-function serveBaseline(socket: Socket): void {
+/** The bare loop: read the asked range of the file, write it behind a length. `reuse`: read into buffers already sent. */
+function serveBaseline(socket: Socket, reuse: boolean): void {
   socket.setNoDelay(true)
   let pending: Buffer = Buffer.alloc(0)
   let busy = false
+  const free: Buffer[] = []
   const next = async (): Promise<void> => {
     if (busy) return
     busy = true
@@ -76,13 +78,13 @@ function serveBaseline(socket: Socket): void {
       const position = Number(pending.readBigInt64BE(8))
       pending = pending.subarray(16)
       const length = Math.max(0, Math.min(partitionMaxBytes, files[partition]!.size - position))
-      const buf = Buffer.allocUnsafe(length)
+      const buf = reuse ? (free.pop() ?? Buffer.allocUnsafe(partitionMaxBytes)) : Buffer.allocUnsafe(length)
       const { bytesRead } = await read(fds[partition]!, buf, 0, length, position)
       const size = Buffer.allocUnsafe(4)
       size.writeInt32BE(bytesRead)
       socket.cork()
       socket.write(size)
-      socket.write(buf.subarray(0, bytesRead))
+      socket.write(buf.subarray(0, bytesRead), reuse ? () => free.push(buf) : undefined)
       socket.uncork()
     }
     busy = false
@@ -94,12 +96,17 @@ function serveBaseline(socket: Socket): void {
   socket.on('error', () => {})
 }
 
-const baseline = createServer(serveBaseline)
-await new Promise<void>((resolve) => baseline.listen(0, '127.0.0.1', resolve))
-const address = baseline.address()
-if (address === null || typeof address === 'string') throw new Error('baseline has no port')
+async function listen(reuse: boolean): Promise<{ server: Server; port: number }> {
+  const server = createServer((socket) => serveBaseline(socket, reuse))
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  if (address === null || typeof address === 'string') throw new Error('baseline has no port')
+  return { server, port: address.port }
+}
+const baseline = await listen(false)
+const reusing = await listen(true)
 
-console.log(JSON.stringify({ bootstrap: broker.bootstrap, baselinePort: address.port, topic: TOPIC, partitions: files }))
+console.log(JSON.stringify({ bootstrap: broker.bootstrap, baselinePort: baseline.port, reusingPort: reusing.port, topic: TOPIC, partitions: files }))
 
 /** Full (mark-compact) collections so far: what a server that keeps or churns large buffers pays for. */
 let markCompacts = 0
@@ -115,7 +122,8 @@ commands.on('line', (line) => {
   console.log(JSON.stringify({ cpuMs: (user + system) / 1000, markCompacts }))
 })
 commands.on('close', () => {
-  baseline.close()
+  baseline.server.close()
+  reusing.server.close()
   for (const fd of fds) fs.closeSync(fd)
   void broker.close().then(() => process.exit(0))
 })
