@@ -4,9 +4,9 @@
 //
 // ApiVersions offers v0 as Kafka 4.0 does (librdkafka before 2.11.1 turns compression off unless
 // the broker lists Produce v0), but v0-2 carry message formats v0/v1, which Brook, like Kafka
-// 4.0, does not serve: such a request closes the connection. Kafka answers none either: its
-// socket server's header check throws UnsupportedVersionException for them (the schema starts
-// at v3; only the ApiVersions answer says v0) and closes the connection on that exception.
+// 4.0, does not serve. Kafka 4.0 closes the connection on them (its header check throws); Brook
+// answers every partition with UNSUPPORTED_VERSION instead, the error KAFKA-18659's review asked
+// for, so that a client that took the advertised v0 at its word learns why.
 //
 // acks=0 gets no response; when a partition fails, the connection is closed instead, so that
 // the producer notices and refreshes its metadata (Kafka's rule).
@@ -16,15 +16,11 @@ import type { TopicProduceResponse } from '../protocol/generated/produce.js'
 import type { Logger } from '../log.js'
 import { appendRecords, hasPartitionErrors, type AppendRecordsContext } from '../replica/append-records.js'
 import { takeAppendTurn } from '../replica/append-turns.js'
-import { produceRequestRejection, rejectedProduceResponses } from '../replica/produce-request-checks.js'
+import { produceRequestRejection, rejectedProduceResponses, type RequestRejection } from '../replica/produce-request-checks.js'
 import { defineHandler, type RequestContext } from './handler.js'
 
 /** The oldest Produce version whose records are message format v2. */
 const MIN_SERVED_VERSION = 3
-
-class UnservedProduceVersionError extends Error {
-  override name = 'UnservedProduceVersionError'
-}
 
 /** acks=0 has no response to carry a partition error: the connection is closed instead. */
 class ProduceWithoutAcksFailedError extends Error {
@@ -60,15 +56,17 @@ class AppendContext implements AppendRecordsContext {
   }
 }
 
+const UNSERVED_VERSION: RequestRejection = {
+  errorCode: ErrorCode.UNSUPPORTED_VERSION,
+  errorMessage: `Produce v0-2 (message formats v0 and v1) are not served; v${MIN_SERVED_VERSION}+ is`,
+}
+
 export const produce = defineHandler({
   api: Produce,
   minVersion: 0,
   maxVersion: 11,
   handle: async (req, ctx) => {
-    if (ctx.apiVersion < MIN_SERVED_VERSION) {
-      throw new UnservedProduceVersionError(`Produce v${ctx.apiVersion} (message format v0/v1) is not served; v${MIN_SERVED_VERSION}+ is`)
-    }
-    const rejection = produceRequestRejection(req)
+    const rejection = ctx.apiVersion < MIN_SERVED_VERSION ? UNSERVED_VERSION : produceRequestRejection(req)
     const responses = rejection
       ? rejectedProduceResponses(req, rejection)
       : await appendRecords(new AppendContext(ctx, req.transactionalId), req, takeAppendTurn(ctx.connection))
