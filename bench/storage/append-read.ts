@@ -64,14 +64,16 @@ async function alternate(ours: () => Promise<void>, plain: () => Promise<void>):
 /**
  * Reads `path` in the ranges the log's reads took, one after another: the same bytes from the
  * same file positions. (Where a read starts within a page matters on this VM: a copy whose source
- * and destination share their offset within a page runs 5x slower.) `reuse`: one buffer for all.
+ * and destination share their offset within a page runs 5x slower.) Each read gets a buffer of
+ * the size asked, `chunk`, as the log's do (a smaller one can come from malloc's heap where a
+ * larger one is a fresh mapping); `reuse`: one buffer for all.
  */
-async function plainReadAll(path: string, lengths: readonly number[], reuse: boolean): Promise<number> {
+async function plainReadAll(path: string, chunk: number, lengths: readonly number[], reuse: boolean): Promise<number> {
   const fd = await open(path, 'r')
-  const one = reuse ? Buffer.allocUnsafe(Math.max(...lengths)) : undefined
+  const one = reuse ? Buffer.allocUnsafe(chunk) : undefined
   let pos = 0
   for (const length of lengths) {
-    const buf = one ?? Buffer.allocUnsafe(length)
+    const buf = one ?? Buffer.allocUnsafe(chunk)
     const { bytesRead } = await read(fd, buf, 0, length, pos)
     if (bytesRead !== length) throw new Error(`plain read ${bytesRead} of ${length} bytes at ${pos}`)
     pos += bytesRead
@@ -127,7 +129,7 @@ export async function benchAppendAndRead(totalMiB: number, partitions: number): 
     for (const reuse of [false, true]) {
       const [oursRead, plainRead] = await alternate(
         async () => void (await logReadAll(one, MiB, reuse ? buffers : undefined)),
-        async () => void (await plainReadAll(join(plainDir, 'one'), lengths, reuse)),
+        async () => void (await plainReadAll(join(plainDir, 'one'), MiB, lengths, reuse)),
       )
       const name = reuse ? 'sequential read, 1 MiB fetches, buffers reused (as Fetch)' : 'sequential read, 1 MiB fetches, new buffers'
       rows.push(throughputRow(name, bytes * ROUNDS, oursRead, plainRead))
