@@ -61,26 +61,18 @@ export class OffsetIndex {
 
   /** The last entry whose batch starts at or before `position`, or null when there is none. */
   lookupPosition(position: number): OffsetPosition | null {
-    let lo = 0
-    let hi = this.#store.count - 1
-    let found = -1
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1
-      if (this.positionAt(mid) <= position) {
-        found = mid
-        lo = mid + 1
-      } else hi = mid - 1
-    }
-    return found < 0 ? null : { offset: this.offsetAt(found), position: this.positionAt(found) }
+    const i = this.#floor(position, true)
+    return i < 0 ? null : { offset: this.offsetAt(i), position: this.positionAt(i) }
   }
 
-  #floor(target: number): number {
+  /** The index of the last entry whose offset (or position) is <= target, or -1. */
+  #floor(target: number, byPosition = false): number {
     let lo = 0
     let hi = this.#store.count - 1
     let found = -1
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1
-      if (this.offsetAt(mid) <= target) {
+      if ((byPosition ? this.positionAt(mid) : this.offsetAt(mid)) <= target) {
         found = mid
         lo = mid + 1
       } else hi = mid - 1
