@@ -8,7 +8,8 @@
  * requests in flight, for acks=1 and acks=-1 and 1 and 16 partitions. Beside each, the baseline:
  * a bare Node TCP server that appends the same frames to a file and answers each with a tiny
  * frame. Both servers run in one child process (bench/produce/server.ts); runs alternate (who
- * goes first swaps each round); each row sends `--mib` MiB of batches per round.
+ * goes first swaps each round), each after the machine's dirty pages are written back; each row
+ * sends `--mib` MiB of batches per round.
  *
  * brook/baseline compares the MB/s over all rounds and, in brackets, each side's fastest round.
  * Beside MB/s, the server process's CPU time per GiB for each (the least of the rounds): wall
@@ -36,7 +37,7 @@ import { parseArgs, promisify } from 'node:util'
 import { runLatency } from './produce/latency.js'
 import { runLoad, type LoadResult } from './produce/load.js'
 import { decodeProduceResponse, percentiles, produceFrame, recordsPerBatch } from './produce/wire.js'
-import { stealMeter } from './storage/common.js'
+import { stealMeter, writeBackDirtyPages } from './storage/common.js'
 
 const { values } = parseArgs({
   options: {
@@ -148,11 +149,15 @@ try {
           if (last) expectedNext = Number(p.baseOffset) + records
         }
       }
-      const brook = () => withCost(() => runLoad({ host, port: Number(port), frame, depth, warmup, requests, check }))
-      const bare = () =>
-        values['brook-only']
-          ? Promise.resolve({ ms: NaN, cost: NaN, latencies: new Float64Array(0) })
-          : withCost(() => runLoad({ host: '127.0.0.1', port: ready.baselinePort, frame, depth, warmup, requests }))
+      const brook = () => {
+        writeBackDirtyPages()
+        return withCost(() => runLoad({ host, port: Number(port), frame, depth, warmup, requests, check }))
+      }
+      const bare = () => {
+        if (values['brook-only']) return Promise.resolve({ ms: NaN, cost: NaN, latencies: new Float64Array(0) })
+        writeBackDirtyPages()
+        return withCost(() => runLoad({ host: '127.0.0.1', port: ready.baselinePort, frame, depth, warmup, requests }))
+      }
       let b: LoadResult & { cost: number }
       let p: LoadResult & { cost: number }
       if (round % 2 === 0) {

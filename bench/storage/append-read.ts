@@ -12,7 +12,7 @@ import { BatchHeader } from '../../src/protocol/records/batch-header.js'
 import { LogManager } from '../../src/storage/log-manager.js'
 import { SendBufferPool } from '../../src/network/send-buffer-pool.js'
 import type { PartitionLog } from '../../src/storage/partition-log.js'
-import { MiB, batchPool, throughputRow, timed, withTempDir, type Row } from './common.js'
+import { MiB, batchPool, throughputRow, timed, withTempDir, writeBackDirtyPages, type Row } from './common.js'
 
 const write = promisify(fs.write)
 const read = promisify(fs.read)
@@ -55,13 +55,17 @@ async function alternate(ours: () => Promise<void>, plain: () => Promise<void>):
   await plain()
   let o = 0
   let p = 0
+  const measured = (fn: () => Promise<void>): Promise<number> => {
+    writeBackDirtyPages()
+    return timed(fn)
+  }
   for (let r = 0; r < ROUNDS; r++) {
     if (r % 2 === 0) {
-      o += await timed(ours)
-      p += await timed(plain)
+      o += await measured(ours)
+      p += await measured(plain)
     } else {
-      p += await timed(plain)
-      o += await timed(ours)
+      p += await measured(plain)
+      o += await measured(ours)
     }
   }
   return [o, p]

@@ -1,4 +1,5 @@
 /** Shared pieces of the benchmarks: batches, temp dirs, timing, table output, the host's steal. */
+import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -25,6 +26,15 @@ export async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
+}
+
+/**
+ * Writes back every dirty page of the machine (sync(1)) before a measurement, so that the kernel's
+ * writeback of earlier rounds (past 10% of memory dirty, background flusher threads start) does not
+ * compete for the CPUs with the one measured, favouring whichever side happens to run after it.
+ */
+export function writeBackDirtyPages(): void {
+  execFileSync('sync')
 }
 
 export async function timed(fn: () => Promise<void>): Promise<number> {
