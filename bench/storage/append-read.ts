@@ -1,7 +1,8 @@
 /**
  * Append and sequential-read throughput of PartitionLog next to plain fs.write / fs.read loops
  * moving the same bytes in the same run. The two alternate in rounds (who goes first swaps), so
- * that page-cache writeback and neighbours' load fall on both alike. Reads run twice: into a new
+ * that neighbours' load falls on both alike, and every round starts with the machine's dirty pages
+ * written back, so that none pays for the writeback of the one before. Reads run twice: into a new
  * buffer per read on both sides (where V8's collections of those buffers weigh most), and with
  * buffers reused (Brook's through the pool Fetch reads into, the plain loop's one buffer).
  */
@@ -75,8 +76,7 @@ async function alternate(ours: () => Promise<void>, plain: () => Promise<void>):
  * Reads `path` in the ranges the log's reads took, one after another: the same bytes from the
  * same file positions. (Where a read starts within a page matters on this VM: a copy whose source
  * and destination share their offset within a page runs 5x slower.) Each read gets a buffer of
- * the size asked, `chunk`, as the log's do (a smaller one can come from malloc's heap where a
- * larger one is a fresh mapping); `reuse`: one buffer for all.
+ * the size asked, `chunk`, as the log's reads do; `reuse`: one buffer for all.
  */
 async function plainReadAll(path: string, chunk: number, lengths: readonly number[], reuse: boolean): Promise<number> {
   const fd = await open(path, 'r')
