@@ -16,7 +16,7 @@
  * is copied or decoded.
  */
 import { ErrorCode } from '../protocol/error-codes.js'
-import { BATCH, readInt64 } from '../protocol/records/batch-header.js'
+import { BATCH } from '../protocol/records/batch-header.js'
 import { ZERO_UUID } from '../protocol/primitives/uuid.js'
 import type { PartitionLog } from '../storage/partition-log.js'
 import type { ReadBuffers } from '../storage/partition-log-types.js'
@@ -127,20 +127,12 @@ async function readOne(read: PartitionRead, log: FetchableLog, limit: number, mi
       logStartOffset: r.logStartOffset,
       logEndOffset: r.logEndOffset,
       divergingEpoch: null,
-      abortedTransactions: settings.readCommitted === true ? await abortedIn(log, offset, r.records) : null,
+      // The aborted transactions overlapping the batches read (Kafka's collectAbortedTransactions up to their end).
+      abortedTransactions: settings.readCommitted === true ? (r.nextOffset < 0 ? [] : await log.collectAbortedTransactions(offset, r.nextOffset)) : null,
     }
   } catch (err) {
     return errorResult(settings.readError(read, err))
   }
-}
-
-/** The aborted transactions overlapping the batches read from `offset`: up to the end of the last one. */
-function abortedIn(log: FetchableLog, offset: number, records: Buffer): Promise<AbortedTxn[]> | AbortedTxn[] {
-  if (records.length === 0) return []
-  let last = 0
-  for (let p = 0; p + BATCH.RECORDS <= records.length; p += records.readInt32BE(p + BATCH.LENGTH) + BATCH.LOG_OVERHEAD) last = p
-  const upperBound = readInt64(records, last + BATCH.BASE_OFFSET) + records.readInt32BE(last + BATCH.LAST_OFFSET_DELTA) + 1
-  return log.collectAbortedTransactions(offset, upperBound)
 }
 
 /** Reads every partition (see the header); results are in request order. */

@@ -7,6 +7,7 @@ import { ErrorCode } from '../protocol/error-codes.js'
 import { BATCH, readInt64 } from '../protocol/records/batch-header.js'
 import { isNotFound } from './file-io.js'
 import type { LogSegment } from './log-segment.js'
+import type { BatchRange } from './segment-lookup.js'
 import type { ReadOptions, ReadResult } from './partition-log-types.js'
 
 /** What a read looks at; each attempt reads it afresh, since retention and appends replace it. */
@@ -19,11 +20,16 @@ export interface ReadableLog {
 
 const EMPTY = Buffer.alloc(0)
 
-/** The whole batches of `records` that start below `maxOffset`. */
-function batchesBelow(records: Buffer, maxOffset: number): Buffer {
+/** The whole batches of `range` that start below `maxOffset`, and the offset after them. */
+function batchesBelow(range: BatchRange, maxOffset: number): { records: Buffer; nextOffset: number } {
+  const { records } = range
   let end = 0
-  while (end + BATCH.RECORDS <= records.length && readInt64(records, end + BATCH.BASE_OFFSET) < maxOffset) end += records.readInt32BE(end + BATCH.LENGTH) + BATCH.LOG_OVERHEAD
-  return end === records.length ? records : records.subarray(0, end)
+  let nextOffset = -1
+  while (end + BATCH.RECORDS <= records.length && readInt64(records, end + BATCH.BASE_OFFSET) < maxOffset) {
+    nextOffset = readInt64(records, end + BATCH.BASE_OFFSET) + records.readInt32BE(end + BATCH.LAST_OFFSET_DELTA) + 1
+    end += records.readInt32BE(end + BATCH.LENGTH) + BATCH.LOG_OVERHEAD
+  }
+  return end === records.length ? range : { records: records.subarray(0, end), nextOffset }
 }
 
 /** The index of the segment that may hold `offset`: the last one based at or below it. */
@@ -43,7 +49,10 @@ export async function readLog(log: ReadableLog, offset: number, maxBytes: number
   const minOne = opts.minOneMessage ?? true
   for (let attempt = 0; ; attempt++) {
     const segments = log.segments
-    const result = { errorCode: ErrorCode.NONE as number, records: EMPTY, highWatermark: log.highWatermark, logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset }
+    const result: ReadResult = {
+      errorCode: ErrorCode.NONE, records: EMPTY, nextOffset: -1,
+      highWatermark: log.highWatermark, logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset,
+    }
     if (offset < result.logStartOffset || offset > result.logEndOffset) return { ...result, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE }
     if (offset === result.logEndOffset) return result
     const maxOffset = opts.maxOffset ?? result.logEndOffset
@@ -51,7 +60,9 @@ export async function readLog(log: ReadableLog, offset: number, maxBytes: number
     try {
       for (let i = segmentIndexFor(segments, offset); i < segments.length; i++) {
         const range = await segments[i]!.read(offset, maxBytes, minOne, opts.buffers)
-        if (range !== null) return { ...result, records: maxOffset < result.logEndOffset ? batchesBelow(range.records, maxOffset) : range.records }
+        if (range === null) continue
+        const { records, nextOffset } = maxOffset < result.logEndOffset ? batchesBelow(range, maxOffset) : range
+        return { ...result, records, nextOffset: records.length > 0 ? nextOffset : -1 }
       }
       return result
     } catch (err) {

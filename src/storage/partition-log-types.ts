@@ -55,6 +55,8 @@ export interface ReadResult {
   errorCode: number
   /** Whole batches as on disk, ready to send; empty at the log end or when nothing fits. */
   records: Buffer
+  /** The offset after the last batch in `records`; -1 when it is empty. */
+  nextOffset: number
   highWatermark: number
   logStartOffset: number
   logEndOffset: number

@@ -45,6 +45,7 @@ async function checkRead(log: PartitionLog, oracle: Oracle, offset: number, maxB
   expect(res.errorCode).toBe(ErrorCode.NONE)
   if (offset === log.logEndOffset) {
     expect(res.records.length).toBe(0)
+    expect(res.nextOffset).toBe(-1)
     return offset
   }
   const batches = decodeBatches(res.records)
@@ -62,6 +63,7 @@ async function checkRead(log: PartitionLog, oracle: Oracle, offset: number, maxB
     }
     expected = b.lastOffset + 1
   }
+  expect(res.nextOffset).toBe(expected)
   return expected
 }
 
@@ -97,6 +99,17 @@ describe('PartitionLog against a sorted-map oracle', () => {
       expect(log.logEndOffset).toBe(oracle.size)
       for (let i = 0; i < 60; i++) await checkRead(log, oracle, r.int(0, log.logEndOffset), r.int(1, 2500))
       await checkAll(log, oracle, r.int(100, 3000))
+      // read_committed reads stop at a maxOffset (the last stable offset): the batches starting below it.
+      for (let i = 0; i < 20; i++) {
+        const offset = r.int(log.logStartOffset, log.logEndOffset - 1)
+        const maxOffset = r.int(offset + 1, log.logEndOffset)
+        const maxBytes = r.int(100, 3000)
+        const whole = decodeBatches((await log.read(offset, maxBytes)).records)
+        const cut = await log.read(offset, maxBytes, { maxOffset })
+        const below = whole.filter((b) => b.baseOffset < maxOffset)
+        expect(decodeBatches(cut.records).map((b) => b.baseOffset)).toEqual(below.map((b) => b.baseOffset))
+        expect(cut.nextOffset).toBe(below.length > 0 ? below.at(-1)!.lastOffset + 1 : -1)
+      }
       for (let i = 0; i < 20; i++) {
         const ts = clock.now() + r.int(-2000, 100)
         const found = await log.offsetForTimestamp(ts)
