@@ -116,8 +116,8 @@ async function readOne(read: PartitionRead, log: FetchableLog, limit: number, mi
   try {
     const offset = Number(read.params.fetchOffset)
     const lastStableOffset = log.lastStableOffset
-    const { buffers } = settings
-    const r = await log.read(offset, limit, settings.readCommitted === true ? { minOneMessage, maxOffset: lastStableOffset, buffers } : { minOneMessage, buffers })
+    const maxOffset = settings.readCommitted === true ? lastStableOffset : undefined
+    const r = await log.read(offset, limit, { minOneMessage, maxOffset, buffers: settings.buffers })
     if (r.errorCode !== ErrorCode.NONE) return errorResult(r.errorCode)
     return {
       errorCode: ErrorCode.NONE,

@@ -25,8 +25,10 @@ function batchesBelow(range: BatchRange, maxOffset: number): { records: Buffer; 
   const { records } = range
   let end = 0
   let nextOffset = -1
-  while (end + BATCH.RECORDS <= records.length && readInt64(records, end + BATCH.BASE_OFFSET) < maxOffset) {
-    nextOffset = readInt64(records, end + BATCH.BASE_OFFSET) + records.readInt32BE(end + BATCH.LAST_OFFSET_DELTA) + 1
+  while (end + BATCH.RECORDS <= records.length) {
+    const base = readInt64(records, end + BATCH.BASE_OFFSET)
+    if (base >= maxOffset) break
+    nextOffset = base + records.readInt32BE(end + BATCH.LAST_OFFSET_DELTA) + 1
     end += records.readInt32BE(end + BATCH.LENGTH) + BATCH.LOG_OVERHEAD
   }
   return end === records.length ? range : { records: records.subarray(0, end), nextOffset }

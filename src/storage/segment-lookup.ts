@@ -118,9 +118,9 @@ export async function readBatches(
   const entry = offsets.lookupPosition(position + want - BATCH.RECORDS)
   if (entry !== null && entry.position > position) {
     cut = entry.position - position
-    if (!isBatchAt(buf, cut) || readInt64(buf, cut) > entry.offset)
-      throw new IndexMismatchError(`index entry (${entry.offset}, ${entry.position}) does not point at a batch holding its offset`)
     nextOffset = readInt64(buf, cut)
+    if (!isBatchAt(buf, cut) || nextOffset > entry.offset)
+      throw new IndexMismatchError(`index entry (${entry.offset}, ${entry.position}) does not point at a batch holding its offset`)
   }
   for (let p = cut; p + BATCH.RECORDS <= want; ) {
     if (!isBatchAt(buf, p)) break
