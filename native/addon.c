@@ -12,6 +12,6 @@ void export_function(napi_env env, napi_value exports, const char* name, napi_ca
 
 NAPI_MODULE_INIT() {
   register_crc32c(env, exports);
-  register_write_batch(env, exports);
+  register_write_queue(env, exports);
   return exports;
 }

@@ -4,7 +4,7 @@
 #include <node_api.h>
 
 void register_crc32c(napi_env env, napi_value exports);
-void register_write_batch(napi_env env, napi_value exports);
+void register_write_queue(napi_env env, napi_value exports);
 
 napi_value throw_range_error(napi_env env, const char* message);
 void export_function(napi_env env, napi_value exports, const char* name, napi_callback fn);

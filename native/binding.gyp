@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "brook",
-      "sources": ["addon.c", "crc32c.c", "write-batch.c"],
+      "sources": ["addon.c", "crc32c.c", "write-queue.c"],
       "cflags": ["-O3", "-Wall", "-Wextra"]
     }
   ]

@@ -1,5 +1,5 @@
 /**
- * `npm install` step: builds the addon in native/ (CRC-32C, batched file writes) with node-gyp.
+ * `npm install` step: builds the addon in native/ (CRC-32C, a queue of file writes) with node-gyp.
  * It only saves time (src/native-addon.ts: CRCs fall back to @node-rs/crc32, then to JS; writes
  * to node:fs), so a machine without a compiler gets a warning, not a failed install.
  */

@@ -1,5 +1,5 @@
 /**
- * Brook's own native addon (native/: CRC-32C and batched file writes), built by `npm install`
+ * Brook's own native addon (native/: CRC-32C and a queue of file writes), built by `npm install`
  * (scripts/build-native.mjs). Optional: without a compiler, or on another architecture, it is
  * absent or lacks a function, and each user falls back to a JS or node:fs path.
  */
@@ -12,12 +12,16 @@ export interface BrookAddon {
   /** CRC-32C of buf[start, end); only on x86-64 CPUs with SSE4.2. */
   crc32c?: (buf: Uint8Array, start: number, end: number) => number
   /**
-   * Positioned writes in one thread-pool job: `writes` holds [fd, position, buffer count] per
-   * write, `buffers` every write's buffers in order. done gets nothing when all were written,
-   * else, per write, the bytes written or -errno.
+   * A queue of positioned writes done on the thread pool, at most `threads` at a time
+   * (native/write-queue.c). The returned function queues writes: `writes` holds [id, fd,
+   * position, buffer count] per write, `buffers` every write's buffers in order. As writes
+   * finish, onWritten(count) finds [id, bytes written or -errno] for `count` of them in `results`.
    */
-  writeBatch?: (writes: Float64Array, buffers: readonly Uint8Array[], done: (results?: Float64Array) => void) => void
+  createWriteQueue?: (onWritten: (count: number) => void, results: Float64Array, threads: number) => QueueWrites
 }
+
+/** Queues positioned writes: see BrookAddon.createWriteQueue. */
+export type QueueWrites = (writes: Float64Array, buffers: readonly Uint8Array[]) => void
 
 const ADDON = join('native', 'build', 'Release', 'brook.node')
 

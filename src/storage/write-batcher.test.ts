@@ -1,12 +1,27 @@
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { closeSync, fstatSync, openSync, readFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../../test/storage/helpers.js'
-import { nativeAddon, type BrookAddon } from '../native-addon.js'
-import { WriteBatcher, type WriteDone } from './write-batcher.js'
+import { nativeAddon, type QueueWrites } from '../native-addon.js'
+import { WriteBatcher, type CreateWriteQueue, type WriteDone } from './write-batcher.js'
 
-type WriteBatch = NonNullable<BrookAddon['writeBatch']>
-const addonBatch = nativeAddon()?.writeBatch
+const addonQueue = nativeAddon()?.createWriteQueue
+
+/**
+ * The addon's queue, recording how many writes each call queued; `hold` keeps the first call's
+ * writes out of the queue until it resolves.
+ */
+function recordingQueue(calls: number[], hold?: Promise<void>): CreateWriteQueue {
+  return (onWritten, results, threads) => {
+    const queue = addonQueue!(onWritten, results, threads)
+    return (writes, buffers) => {
+      calls.push(writes.length / 4)
+      if (calls.length === 1 && hold !== undefined) void hold.then(() => queue(writes, buffers))
+      else queue(writes, buffers)
+    }
+  }
+}
 
 /** Runs `writes` through `batcher` in one turn; resolves with each one's error (null when written). */
 function writeAll(batcher: WriteBatcher, writes: Array<[fd: number, bufs: Buffer[], position: number]>): Promise<Array<Error | null>> {
@@ -14,15 +29,15 @@ function writeAll(batcher: WriteBatcher, writes: Array<[fd: number, bufs: Buffer
 }
 
 describe.each([
-  ['the addon', addonBatch, 0],
+  ['the addon', addonQueue, 0],
   ['node:fs', undefined, 0],
   ['synchronous writes', undefined, 64 * 1024],
-] as Array<[string, WriteBatch | undefined, number]>)('WriteBatcher through %s', (name, batch, syncBytes) => {
-  it.runIf(name !== 'the addon' || batch !== undefined)('writes each file its buffers, in order, at its position', async () => {
+] as Array<[string, CreateWriteQueue | undefined, number]>)('WriteBatcher through %s', (name, queue, syncBytes) => {
+  it.runIf(name !== 'the addon' || queue !== undefined)('writes each file its buffers, in order, at its position', async () => {
     const dir = await tempDir()
     const paths = [0, 1, 2].map((i) => join(dir, `f${i}`))
     const fds = paths.map((p) => openSync(p, 'w+'))
-    const batcher = new WriteBatcher(batch, { syncBytes })
+    const batcher = new WriteBatcher(queue, { syncBytes })
     const errors = await writeAll(batcher, [
       [fds[0]!, [Buffer.from('abc'), Buffer.from('def')], 0],
       [fds[1]!, [Buffer.from('xyz')], 0],
@@ -35,11 +50,11 @@ describe.each([
     expect(paths.map((p) => readFileSync(p, 'utf8'))).toEqual(['abcdefg', 'xyz', '12'])
   })
 
-  it.runIf(name !== 'the addon' || batch !== undefined)('fails only the write whose file is bad', async () => {
+  it.runIf(name !== 'the addon' || queue !== undefined)('fails only the write whose file is bad', async () => {
     const dir = await tempDir()
     const fd = openSync(join(dir, 'ok'), 'w+')
     const readOnly = openSync(join(dir, 'ok'), 'r')
-    const errors = await writeAll(new WriteBatcher(batch, { syncBytes }), [
+    const errors = await writeAll(new WriteBatcher(queue, { syncBytes }), [
       [readOnly, [Buffer.from('no')], 0],
       [fd, [Buffer.from('yes')], 0],
     ])
@@ -51,41 +66,74 @@ describe.each([
   })
 })
 
-describe.runIf(addonBatch !== undefined)('WriteBatcher jobs', () => {
-  it('splits a turn into jobs of about 256 KiB, so that big turns use several pool threads', async () => {
+describe.runIf(addonQueue !== undefined)('WriteBatcher through the addon\'s queue', () => {
+  it('queues a job once it holds 256 KiB, before its turn ends, and the rest when it ends', async () => {
     const dir = await tempDir()
     const fd = openSync(join(dir, 'big'), 'w+')
-    const jobs: number[] = []
+    const calls: number[] = []
+    const batcher = new WriteBatcher(recordingQueue(calls), { syncBytes: 0 })
+    const chunk = Buffer.alloc(16 * 1024, 7)
+    const written = writeAll(batcher, Array.from({ length: 40 }, (_, i) => [fd, [chunk], i * chunk.length] as [number, Buffer[], number]))
+    expect(calls).toEqual([16, 16])
+    expect((await written).every((e) => e === null)).toBe(true)
+    expect(calls).toEqual([16, 16, 8])
+    closeSync(fd)
+    expect(readFileSync(join(dir, 'big')).length).toBe(40 * chunk.length)
+  })
+
+  it('reports more writes than its result slots hold over several callbacks', async () => {
+    const dir = await tempDir()
+    const fd = openSync(join(dir, 'many'), 'w+')
+    const reports: number[] = []
     const batcher = new WriteBatcher(
-      (writes, buffers, done) => {
-        jobs.push(writes.length / 3)
-        addonBatch!(writes, buffers, done)
+      (onWritten, results, threads) => {
+        const recorded = (count: number): void => {
+          reports.push(count)
+          onWritten(count)
+        }
+        const queue = addonQueue!(recorded, results, threads)
+        const queueAndWait: QueueWrites = (writes, buffers) => {
+          queue(writes, buffers)
+          // The event loop waits for every write to land, so that one report holds them all.
+          const deadline = Date.now() + 10_000
+          while (fstatSync(fd).size < writes.length / 4 && Date.now() < deadline);
+        }
+        return queueAndWait
       },
       { syncBytes: 0 },
     )
-    const chunk = Buffer.alloc(16 * 1024, 7)
-    const errors = await writeAll(batcher, Array.from({ length: 40 }, (_, i) => [fd, [chunk], i * chunk.length] as [number, Buffer[], number]))
+    const errors = await writeAll(batcher, Array.from({ length: 3000 }, (_, i) => [fd, [Buffer.from([i % 251])], i] as [number, Buffer[], number]))
     expect(errors.every((e) => e === null)).toBe(true)
-    expect(jobs).toEqual([16, 16, 8])
+    expect(reports).toEqual([1024, 1024, 952])
     closeSync(fd)
-    expect(readFileSync(join(dir, 'big')).length).toBe(40 * chunk.length)
+    expect([...readFileSync(join(dir, 'many'))]).toEqual(Array.from({ length: 3000 }, (_, i) => i % 251))
+  })
+
+  it('keeps the process alive until its writes are reported, and not after', async () => {
+    const dir = await tempDir()
+    // A process with nothing else to do: it must neither exit before the report nor hang after it.
+    const script = `
+      const { openSync, fstatSync } = require('node:fs')
+      const addon = require(${JSON.stringify(join(import.meta.dirname, '../../native/build/Release/brook.node'))})
+      const fd = openSync(${JSON.stringify(join(dir, 'f'))}, 'w')
+      const results = new Float64Array(8)
+      const queue = addon.createWriteQueue((count) => console.log('reported', count, results[1], fstatSync(fd).size), results, 2)
+      queue(new Float64Array([7, fd, 0, 1]), [Buffer.alloc(8 << 20, 1)])
+    `
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] })
+    let out = ''
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
+    expect([code, out.trim()]).toEqual([0, `reported 1 ${8 << 20} ${8 << 20}`])
   })
 
   it('while writes are in flight, gathers those of separate callbacks in one iteration', async () => {
     const dir = await tempDir()
     const fd = openSync(join(dir, 'f'), 'w+')
-    const jobs: number[] = []
+    const calls: number[] = []
     let release = (): void => {}
     const held = new Promise<void>((resolve) => (release = resolve))
-    const batcher = new WriteBatcher(
-      (writes, buffers, done) => {
-        jobs.push(writes.length / 3)
-        // The first job stays in flight until released.
-        if (jobs.length === 1) void held.then(() => addonBatch!(writes, buffers, done))
-        else addonBatch!(writes, buffers, done)
-      },
-      { syncBytes: 0 },
-    )
+    const batcher = new WriteBatcher(recordingQueue(calls, held), { syncBytes: 0 })
     const chunk = (c: string): Buffer[] => [Buffer.from(c)]
     const first = writeAll(batcher, [[fd, chunk('a'), 0], [fd, chunk('b'), 1]])
     // Two callbacks of one check phase, as two I/O completions of one poll phase would be.
@@ -99,7 +147,7 @@ describe.runIf(addonBatch !== undefined)('WriteBatcher jobs', () => {
     })
     await new Promise((resolve) => setImmediate(resolve))
     await new Promise((resolve) => setImmediate(resolve))
-    expect(jobs).toEqual([2, 2])
+    expect(calls).toEqual([2, 2])
     release()
     expect([...(await first), ...(await later)]).toEqual([null, null, null, null])
     closeSync(fd)
@@ -114,7 +162,7 @@ describe.runIf(addonBatch !== undefined)('WriteBatcher jobs', () => {
     const onUncaught = (err: unknown): void => void seen.push(err)
     process.prependListener('uncaughtException', onUncaught)
     try {
-      const batcher = new WriteBatcher(addonBatch, { syncBytes: 0 })
+      const batcher = new WriteBatcher(addonQueue, { syncBytes: 0 })
       const second = new Promise<Error | null>((resolve) => {
         const throwing: WriteDone = () => {
           throw thrown
@@ -133,26 +181,29 @@ describe.runIf(addonBatch !== undefined)('WriteBatcher jobs', () => {
 })
 
 describe('WriteBatcher synchronous writes', () => {
-  /** A writeBatch that counts its jobs and writes them through node:fs. */
-  function countingPool(): { batch: WriteBatch; jobs: number[] } {
+  /** A queue that counts its calls, writes through node:fs and reports on the next iteration. */
+  function countingPool(): { queue: CreateWriteQueue; jobs: number[] } {
     const jobs: number[] = []
-    const batch: WriteBatch = (writes, buffers, done) => {
-      jobs.push(writes.length / 3)
-      let b = 0
-      for (let i = 0; i < writes.length; i += 3) {
-        writeSync(writes[i]!, Buffer.concat(buffers.slice(b, b + writes[i + 2]!)), 0, undefined, writes[i + 1]!)
-        b += writes[i + 2]!
+    const queue: CreateWriteQueue = (onWritten, results): QueueWrites => (writes, buffers) => {
+      jobs.push(writes.length / 4)
+      const written: number[] = []
+      for (let i = 0, b = 0; i < writes.length; i += 4) {
+        const bufs = buffers.slice(b, (b += writes[i + 3]!)) as Buffer[]
+        written.push(writes[i]!, writeSync(writes[i + 1]!, Buffer.concat(bufs), 0, undefined, writes[i + 2]!))
       }
-      setImmediate(done)
+      setImmediate(() => {
+        results.set(written)
+        onWritten(written.length / 2)
+      })
     }
-    return { batch, jobs }
+    return { queue, jobs }
   }
 
   it('writes a small turn on the event loop, calling back only after write returns', async () => {
     const dir = await tempDir()
     const fd = openSync(join(dir, 'f'), 'w+')
-    const { batch, jobs } = countingPool()
-    const batcher = new WriteBatcher(batch, { syncBytes: 4 })
+    const { queue, jobs } = countingPool()
+    const batcher = new WriteBatcher(queue, { syncBytes: 4 })
     let returned = false
     const calledBack = new Promise<Array<[Error | null, boolean]>>((resolve) => {
       const seen: Array<[Error | null, boolean]> = []
@@ -190,11 +241,11 @@ describe('WriteBatcher synchronous writes', () => {
   it('after a slow synchronous write, sends every write to the pool for a while', async () => {
     const dir = await tempDir()
     const fd = openSync(join(dir, 'f'), 'w+')
-    const { batch, jobs } = countingPool()
+    const { queue, jobs } = countingPool()
     // The first turn: the pause check, then a write that takes 11 ms. Then time stands still at 11.
     const times = [0, 0, 11]
     let clock = 11
-    const batcher = new WriteBatcher(batch, { now: () => times.shift() ?? clock })
+    const batcher = new WriteBatcher(queue, { now: () => times.shift() ?? clock })
     const turn = (at: number): Array<[number, Buffer[], number]> => [[fd, [Buffer.from('x')], at], [fd, [Buffer.from('y')], at + 1]]
     expect(await writeAll(batcher, turn(0))).toEqual([null, null])
     expect(jobs).toEqual([])

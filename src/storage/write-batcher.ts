@@ -1,8 +1,8 @@
 /**
  * Positioned writes, gathered per turn and written one of two ways.
  *
- * A small turn (at most `syncBytes` in all: one producer's append, a few small ones) is written
- * at once on the event loop, as Kafka's request threads write: a page-cache write of a few KiB
+ * A small turn (at most `syncBytes` in all: one producer's append, a few small ones) with no
+ * write in flight is written at once on the event loop, as Kafka's request threads write: a page-cache write of a few KiB
  * costs less than handing it to a pool thread and being woken with its result, and on a virtual
  * machine each of those wake-ups is a cross-CPU interrupt (measured with one append of 16 KiB in
  * flight: 1.6-2x a plain fs.write loop, against 0.8x through the pool).
@@ -12,26 +12,31 @@
  * written on the event loop, one at a time, never yielding to other clients and leaving the pool
  * idle. A synchronous write slower than SLOW_SYNC_MS means the kernel held it back (dirty-page
  * throttling, a slow device): the event loop must not wait on the disk, so for SYNC_PAUSE_MS
- * every write goes to the pool.
+ * every write goes to the pool. With writes in flight, the pool's reports bring the next writes
+ * in small groups: written on the event loop, those would run ahead of the others (measured with
+ * 100 partitions: the last to finish a round 8-17 ms after the first, of ~45 ms).
  *
- * Bigger turns go to the thread pool, in jobs of the native addon's writeBatch. fs.writev makes
- * one job per write, each costing the main thread a request object, a pool wake-up and a
- * callback; a job of up to JOB_BYTES pays that once. With no write in flight, a turn is one
- * callback and the promise jobs it sets off (a Produce request for 16 partitions makes 16),
- * flushed when it ends (process.nextTick). With writes in flight, the turn is the whole
- * event-loop iteration (setImmediate): the completions of the writes in flight, and the writes
- * they lead to, come as separate callbacks of one iteration (100 partitions appending each in
- * turn: ~250 jobs for 4,000 writes). A flush of a single write, and every write when the addon
- * was not built, go through fs.writev (file-io.ts).
+ * Bigger turns go to the thread pool through the native addon's write queue: fs.writev makes
+ * one pool request per write, each costing the main thread a request object, a pool wake-up and
+ * a callback; the queue takes a job of writes in one call and reports finished writes together,
+ * one callback for all that finished since the last. A job leaves once it holds JOB_BYTES, so the
+ * pool threads start on it while the turn's other callbacks still run; the rest leaves when the
+ * turn ends. With no write in flight, a turn is one callback and the promise jobs it sets off (a
+ * Produce request for 16 partitions makes 16), flushed when it ends (process.nextTick). With
+ * writes in flight, the turn is the whole event-loop iteration (setImmediate): the completions of
+ * the writes in flight, and the writes they lead to, come as separate callbacks of one iteration.
+ * Without the addon, pool writes go through fs.writev (file-io.ts).
  */
 import { getSystemErrorName } from 'node:util'
-import { nativeAddon, type BrookAddon } from '../native-addon.js'
+import { nativeAddon, type BrookAddon, type QueueWrites } from '../native-addon.js'
 import { writevAll, writevAllSync } from './file-io.js'
 
 export type WriteDone = (err: Error | null) => void
 
-/** A job closes once it holds this many bytes: big groups still spread over several pool threads. */
+/** A job leaves for the pool once it holds this many bytes. */
 const JOB_BYTES = 256 * 1024
+/** Finished writes per report, at most (the queue calls again for the rest). */
+const RESULT_SLOTS = 1024
 /** Turns of at most this many bytes are written synchronously (while that stays fast). */
 const SYNC_BYTES = 64 * 1024
 /** Synchronous writes per event-loop iteration stop after this many bytes (about half a millisecond of copying). */
@@ -45,9 +50,11 @@ export interface WriteBatcherOptions {
   syncBytes?: number
   /** Milliseconds, for timing synchronous writes. */
   now?: () => number
+  /** Pool threads the queue's writes may use at once; default: the pool's size (UV_THREADPOOL_SIZE, 4). */
+  threads?: number
 }
 
-type WriteBatch = NonNullable<BrookAddon['writeBatch']>
+export type CreateWriteQueue = NonNullable<BrookAddon['createWriteQueue']>
 
 interface Job {
   /** [fd, position, buffer count] per write. */
@@ -58,7 +65,7 @@ interface Job {
 }
 
 export class WriteBatcher {
-  readonly #writeBatch: WriteBatch | undefined
+  readonly #queueWrites: QueueWrites | undefined
   readonly #syncBytes: number
   readonly #now: () => number
   /** Synchronous writes are off until then (one was slow). */
@@ -68,69 +75,118 @@ export class WriteBatcher {
   readonly #nextIteration = (): void => {
     this.#syncedThisIteration = 0
   }
-  /** This turn's writes; the last job is open, the others are full. */
-  #jobs: Job[] = []
+  /** The job this turn's writes go into; sent once full, or when the turn ends. */
+  #job: Job | undefined
+  /** A flush is due at the end of this turn. */
+  #turnOpen = false
+  /** A full job already left in this turn: the turn is not small. */
+  #sentThisTurn = false
   /** Writes handed to the pool and not yet complete. */
   #inFlight = 0
+  /** Queued writes' callbacks by id; freed ids are reused, so that the array stays small. */
+  readonly #dones: Array<WriteDone | undefined> = []
+  readonly #freeIds: number[] = []
+  /** Where the queue reports finished writes: [id, bytes written or -errno] pairs. */
+  readonly #results = new Float64Array(2 * RESULT_SLOTS)
 
-  /** `writeBatch` undefined: every pool write goes through fs.writev (no addon, or a test of that path). */
-  constructor(writeBatch: WriteBatch | undefined, opts: WriteBatcherOptions = {}) {
-    this.#writeBatch = writeBatch
+  /** `createQueue` undefined: every pool write goes through fs.writev (no addon, or a test of that path). */
+  constructor(createQueue: CreateWriteQueue | undefined, opts: WriteBatcherOptions = {}) {
     this.#syncBytes = opts.syncBytes ?? SYNC_BYTES
     this.#now = opts.now ?? performance.now.bind(performance)
+    const threads = opts.threads ?? (Number(process.env.UV_THREADPOOL_SIZE) || 4)
+    this.#queueWrites = createQueue?.(this.#written, this.#results, threads)
   }
 
   /** Writes all of `bufs` at `position` of `fd`, then calls `done` (never before this returns). */
   write(fd: number, bufs: readonly Buffer[], position: number, done: WriteDone): void {
     // With writes in flight, their completions (and the writes they lead to) come in this
     // iteration's I/O callbacks: wait for all of them. Else nothing else is coming; go at once.
-    if (this.#jobs.length === 0) {
+    if (!this.#turnOpen) {
+      this.#turnOpen = true
       if (this.#inFlight > 0) setImmediate(this.#flush)
       else process.nextTick(this.#flush)
     }
-    let job = this.#jobs.at(-1)
-    if (job === undefined || job.bytes >= JOB_BYTES) {
-      job = { writes: [], buffers: [], dones: [], bytes: 0 }
-      this.#jobs.push(job)
-    }
+    const job = (this.#job ??= { writes: [], buffers: [], dones: [], bytes: 0 })
     job.writes.push(fd, position, bufs.length)
     for (const b of bufs) {
       job.buffers.push(b)
       job.bytes += b.length
     }
     job.dones.push(done)
+    // A full job leaves now: the pool threads work on it while this turn's other callbacks run.
+    if (job.bytes >= JOB_BYTES) {
+      this.#job = undefined
+      this.#sentThisTurn = true
+      this.#send(job)
+    }
   }
 
   readonly #flush = (): void => {
-    const jobs = this.#jobs
-    this.#jobs = []
-    if (jobs.length === 1 && this.#maySync(jobs[0]!.bytes)) return this.#writeSync(jobs[0]!)
-    for (const { dones } of jobs) this.#inFlight += dones.length
-    // fs.writev costs less than a job of one.
-    if (this.#writeBatch === undefined || (jobs.length === 1 && jobs[0]!.dones.length === 1)) {
+    const job = this.#job
+    const small = !this.#sentThisTurn
+    this.#job = undefined
+    this.#turnOpen = false
+    this.#sentThisTurn = false
+    if (job === undefined) return
+    if (small && this.#maySync(job.bytes)) this.#writeSync(job)
+    else this.#send(job)
+  }
+
+  /** Hands `job` to the pool: to the addon's queue in one call, or (no addon) to fs.writev per write. */
+  #send(job: Job): void {
+    const dones = job.dones
+    this.#inFlight += dones.length
+    if (this.#queueWrites === undefined) {
       const written = (done: WriteDone) => (err: Error | null) => {
         this.#inFlight--
         done(err)
       }
-      for (const job of jobs) eachWrite(job, (fd, bufs, position, done) => writevAll(fd, bufs, position, written(done)))
-      return
+      return eachWrite(job, (fd, bufs, position, done) => writevAll(fd, bufs, position, written(done)))
     }
-    for (const { writes, buffers, dones } of jobs) {
-      try {
-        this.#writeBatch!(new Float64Array(writes), buffers, (results) => {
-          this.#inFlight -= dones.length
-          settle(dones, results)
-        })
-      } catch (err) {
+    const { writes } = job
+    const meta = new Float64Array(dones.length * 4)
+    for (let i = 0; i < dones.length; i++) {
+      const id = this.#freeIds.pop() ?? this.#dones.length
+      this.#dones[id] = dones[i]
+      meta[i * 4] = id
+      meta[i * 4 + 1] = writes[i * 3]!
+      meta[i * 4 + 2] = writes[i * 3 + 1]!
+      meta[i * 4 + 3] = writes[i * 3 + 2]!
+    }
+    try {
+      this.#queueWrites(meta, job.buffers)
+    } catch (err) {
+      for (let i = 0; i < dones.length; i++) this.#finish(meta[i * 4]!)
+      // Called back later: `write` may be on the stack.
+      process.nextTick(() => {
         this.#inFlight -= dones.length
         for (const done of dones) callDone(done, err as Error)
-      }
+      })
     }
+  }
+
+  /** The queue's report: `count` writes finished, their ids and results in #results. */
+  readonly #written = (count: number): void => {
+    const results = this.#results
+    for (let i = 0; i < count; i++) {
+      const done = this.#finish(results[2 * i]!)
+      const result = results[2 * i + 1]!
+      this.#inFlight--
+      callDone(done, result < 0 ? writeError(result) : null)
+    }
+  }
+
+  /** Frees write `id`'s slot and returns its callback. */
+  #finish(id: number): WriteDone {
+    const done = this.#dones[id]!
+    this.#dones[id] = undefined
+    this.#freeIds.push(id)
+    return done
   }
 
   /** Whether a turn of `bytes` is written on the event loop (see the header). */
   #maySync(bytes: number): boolean {
-    return bytes <= this.#syncBytes && this.#syncedThisIteration < SYNC_BYTES_PER_ITERATION && this.#now() >= this.#syncPausedUntil
+    return this.#inFlight === 0 && bytes <= this.#syncBytes && this.#syncedThisIteration < SYNC_BYTES_PER_ITERATION && this.#now() >= this.#syncPausedUntil
   }
 
   /** Writes a small turn on the event loop; a slow one pauses synchronous writes. */
@@ -164,11 +220,6 @@ function eachWrite(job: Job, fn: (fd: number, bufs: Buffer[], position: number, 
   }
 }
 
-/** Calls every write's `done`; one that throws does not keep the others from theirs. */
-function settle(dones: WriteDone[], results: Float64Array | undefined): void {
-  for (let i = 0; i < dones.length; i++) callDone(dones[i]!, results !== undefined && results[i]! < 0 ? writeError(results[i]!) : null)
-}
-
 /** A `done` that throws is reported as uncaught, after the other writes' callbacks have run. */
 function callDone(done: WriteDone, err: Error | null): void {
   try {
@@ -186,10 +237,10 @@ function writeError(errno: number): NodeJS.ErrnoException {
   return Object.assign(new Error(`${code}: write failed`), { errno, code, syscall: 'write' })
 }
 
-/** The process's batcher: the addon's writeBatch when it was built. */
+/** The process's batcher: through the addon's write queue when it was built. */
 let shared: WriteBatcher | undefined
 
 export function writeBatcher(): WriteBatcher {
-  shared ??= new WriteBatcher(nativeAddon()?.writeBatch)
+  shared ??= new WriteBatcher(nativeAddon()?.createWriteQueue)
   return shared
 }
