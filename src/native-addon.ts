@@ -12,7 +12,7 @@ export interface BrookAddon {
   /** CRC-32C of buf[start, end); only on x86-64 CPUs with SSE4.2. */
   crc32c?: (buf: Uint8Array, start: number, end: number) => number
   /**
-   * A queue of positioned writes done on the thread pool, at most `threads` at a time
+   * A queue of positioned writes done by up to `threads` writer threads of its own
    * (native/write-queue.c). The returned function queues writes: `writes` holds [id, fd,
    * position, buffer count] per write, `buffers` every write's buffers in order. As writes
    * finish, onWritten(count) finds [id, bytes written or -errno] for `count` of them in `results`.

@@ -2,30 +2,31 @@
  * Positioned writes, gathered per turn and written one of two ways.
  *
  * A small turn (at most `syncBytes` in all: one producer's append, a few small ones) with no
- * write in flight is written at once on the event loop, as Kafka's request threads write: a page-cache write of a few KiB
- * costs less than handing it to a pool thread and being woken with its result, and on a virtual
- * machine each of those wake-ups is a cross-CPU interrupt (measured with one append of 16 KiB in
- * flight: 1.6-2x a plain fs.write loop, against 0.8x through the pool).
+ * write in flight is written at once on the event loop, as Kafka's request threads write: a
+ * page-cache write of a few KiB costs less than handing it to another thread and being woken
+ * with its result, and on a virtual machine each of those wake-ups is a cross-CPU interrupt
+ * (measured with one append of 16 KiB in flight: 1.6-2x a plain fs.write loop, against 0.8x
+ * through the pool).
  *
  * At most SYNC_BYTES_PER_ITERATION are written so per event-loop iteration. Appends that follow
  * one another without I/O between them (100 partitions appending in turn) would otherwise all be
- * written on the event loop, one at a time, never yielding to other clients and leaving the pool
- * idle. A synchronous write slower than SLOW_SYNC_MS means the kernel held it back (dirty-page
- * throttling, a slow device): the event loop must not wait on the disk, so for SYNC_PAUSE_MS
- * every write goes to the pool. With writes in flight, the pool's reports bring the next writes
- * in small groups: written on the event loop, those would run ahead of the others (measured with
- * 100 partitions: the last to finish a round 8-17 ms after the first, of ~45 ms).
+ * written on the event loop, one at a time, never yielding to other clients and leaving the
+ * writer threads idle. A synchronous write slower than SLOW_SYNC_MS means the kernel held it
+ * back (dirty-page throttling, a slow device): the event loop must not wait on the disk, so for
+ * SYNC_PAUSE_MS every write goes to the threads. With writes in flight, their reports bring the
+ * next writes in small groups: written on the event loop, those would run ahead of the others
+ * (measured with 100 partitions: the last to finish a round 8-17 ms after the first, of ~45 ms).
  *
- * Bigger turns go to the thread pool through the native addon's write queue: fs.writev makes
- * one pool request per write, each costing the main thread a request object, a pool wake-up and
- * a callback; the queue takes a job of writes in one call and reports finished writes together,
- * one callback for all that finished since the last. A job leaves once it holds JOB_BYTES, so the
- * pool threads start on it while the turn's other callbacks still run; the rest leaves when the
- * turn ends. With no write in flight, a turn is one callback and the promise jobs it sets off (a
- * Produce request for 16 partitions makes 16), flushed when it ends (process.nextTick). With
- * writes in flight, the turn is the whole event-loop iteration (setImmediate): the completions of
- * the writes in flight, and the writes they lead to, come as separate callbacks of one iteration.
- * Without the addon, pool writes go through fs.writev (file-io.ts).
+ * Other turns go to the native addon's write queue (native/write-queue.c): fs.writev makes one
+ * pool request per write, each costing the main thread a request object, a pool wake-up and a
+ * callback; the queue takes a job of writes in one call, and reports finished writes in groups.
+ * A job leaves once it holds JOB_BYTES, so that the writers start on it while the turn's other
+ * callbacks still run; the rest leaves when the turn ends. With no write in flight, a turn is
+ * one callback and the promise jobs it sets off (a Produce request for 16 partitions makes 16),
+ * flushed when it ends (process.nextTick). With writes in flight, the turn is the whole
+ * event-loop iteration (setImmediate): the reports of the writes in flight, and the writes they
+ * lead to, come as separate callbacks of one iteration. Without the addon, those writes go
+ * through fs.writev (file-io.ts).
  */
 import { getSystemErrorName } from 'node:util'
 import { nativeAddon, type BrookAddon, type QueueWrites } from '../native-addon.js'
@@ -33,8 +34,10 @@ import { writevAll, writevAllSync } from './file-io.js'
 
 export type WriteDone = (err: Error | null) => void
 
-/** A job leaves for the pool once it holds this many bytes. */
+/** A job leaves for the queue once it holds this many bytes. */
 const JOB_BYTES = 256 * 1024
+/** As many as libuv's pool: on 2 CPUs, 3 to 6 measured alike with 100 partitions appending. */
+const WRITER_THREADS = 4
 /** Finished writes per report, at most (the queue calls again for the rest). */
 const RESULT_SLOTS = 1024
 /** Turns of at most this many bytes are written synchronously (while that stays fast). */
@@ -50,7 +53,7 @@ export interface WriteBatcherOptions {
   syncBytes?: number
   /** Milliseconds, for timing synchronous writes. */
   now?: () => number
-  /** Pool threads the queue's writes may use at once; default: the pool's size (UV_THREADPOOL_SIZE, 4). */
+  /** Writer threads of the addon's queue (native/write-queue.c). */
   threads?: number
 }
 
@@ -81,7 +84,7 @@ export class WriteBatcher {
   #turnOpen = false
   /** A full job already left in this turn: the turn is not small. */
   #sentThisTurn = false
-  /** Writes handed to the pool and not yet complete. */
+  /** Writes handed to the queue (or fs.writev) and not yet complete. */
   #inFlight = 0
   /** Queued writes' callbacks by id; freed ids are reused, so that the array stays small. */
   readonly #dones: Array<WriteDone | undefined> = []
@@ -89,12 +92,11 @@ export class WriteBatcher {
   /** Where the queue reports finished writes: [id, bytes written or -errno] pairs. */
   readonly #results = new Float64Array(2 * RESULT_SLOTS)
 
-  /** `createQueue` undefined: every pool write goes through fs.writev (no addon, or a test of that path). */
+  /** `createQueue` undefined: writes that are not synchronous go through fs.writev (no addon, or a test of that path). */
   constructor(createQueue: CreateWriteQueue | undefined, opts: WriteBatcherOptions = {}) {
     this.#syncBytes = opts.syncBytes ?? SYNC_BYTES
     this.#now = opts.now ?? performance.now.bind(performance)
-    const threads = opts.threads ?? (Number(process.env.UV_THREADPOOL_SIZE) || 4)
-    this.#queueWrites = createQueue?.(this.#written, this.#results, threads)
+    this.#queueWrites = createQueue?.(this.#written, this.#results, opts.threads ?? WRITER_THREADS)
   }
 
   /** Writes all of `bufs` at `position` of `fd`, then calls `done` (never before this returns). */
@@ -113,7 +115,7 @@ export class WriteBatcher {
       job.bytes += b.length
     }
     job.dones.push(done)
-    // A full job leaves now: the pool threads work on it while this turn's other callbacks run.
+    // A full job leaves now: the writers work on it while this turn's other callbacks run.
     if (job.bytes >= JOB_BYTES) {
       this.#job = undefined
       this.#sentThisTurn = true
@@ -132,7 +134,7 @@ export class WriteBatcher {
     else this.#send(job)
   }
 
-  /** Hands `job` to the pool: to the addon's queue in one call, or (no addon) to fs.writev per write. */
+  /** Hands `job` to the addon's queue in one call, or (no addon) to fs.writev per write. */
   #send(job: Job): void {
     const dones = job.dones
     this.#inFlight += dones.length
