@@ -100,13 +100,55 @@ describe.runIf(addonQueue !== undefined)('WriteBatcher through the addon\'s queu
         }
         return queueAndWait
       },
-      { syncBytes: 0 },
+      // One writer takes the writes in order: when the last byte has landed, so have all the others.
+      { syncBytes: 0, threads: 1 },
     )
     const errors = await writeAll(batcher, Array.from({ length: 3000 }, (_, i) => [fd, [Buffer.from([i % 251])], i] as [number, Buffer[], number]))
     expect(errors.every((e) => e === null)).toBe(true)
-    expect(reports).toEqual([1024, 1024, 952])
+    // 16 per callback: the batcher's result slots.
+    expect(reports).toEqual([...Array<number>(187).fill(16), 8])
     closeSync(fd)
     expect([...readFileSync(join(dir, 'many'))]).toEqual(Array.from({ length: 3000 }, (_, i) => i % 251))
+  })
+
+  it('runs the promise jobs of each callback before the next, so that the writes they set off leave early', async () => {
+    const dir = await tempDir()
+    const fds = Array.from({ length: 40 }, (_, i) => openSync(join(dir, `f${i}`), 'w+'))
+    const chunk = Buffer.alloc(16 * 1024, 5)
+    const events: string[] = []
+    const writtenFiles = (): number => fds.filter((fd) => fstatSync(fd).size >= chunk.length).length
+    let firstWrites = 0
+    const batcher = new WriteBatcher(
+      (onWritten, results, threads) => {
+        const queue = addonQueue!((count) => {
+          events.push(`report ${count}`)
+          onWritten(count)
+        }, results, threads)
+        return (writes, buffers) => {
+          events.push(`queue ${writes.length / 4}`)
+          queue(writes, buffers)
+          if (firstWrites < fds.length) {
+            // The first 40 writes all land before the event loop hears of any: one report holds them.
+            firstWrites += writes.length / 4
+            const deadline = Date.now() + 10_000
+            while (writtenFiles() < firstWrites && Date.now() < deadline);
+          }
+        }
+      },
+      // One writer takes the writes in order.
+      { syncBytes: 0, threads: 1 },
+    )
+    // Each file: a first write, then, once it is acknowledged (a promise job), a second.
+    const write = (fd: number, position: number): Promise<Error | null> => new Promise((resolve) => batcher.write(fd, [chunk], position, resolve))
+    const results = await Promise.all(fds.map(async (fd) => [await write(fd, 0), await write(fd, chunk.length)]))
+    expect(results.flat().every((e) => e === null)).toBe(true)
+    // Full jobs of 16 leave as they fill; each report callback's 16 acknowledgements set off a job
+    // of 16 second writes before the next callback. The last 8 leave when the turn ends.
+    expect(events.slice(0, 9)).toEqual(['queue 16', 'queue 16', 'queue 8', 'report 16', 'queue 16', 'report 16', 'queue 16', 'report 8', 'queue 8'])
+    for (const fd of fds) {
+      expect(fstatSync(fd).size).toBe(2 * chunk.length)
+      closeSync(fd)
+    }
   })
 
   it('keeps the process alive until its writes are reported, and not after', async () => {

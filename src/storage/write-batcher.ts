@@ -38,8 +38,14 @@ export type WriteDone = (err: Error | null) => void
 const JOB_BYTES = 256 * 1024
 /** As many as libuv's pool: on 2 CPUs, 3 to 6 measured alike with 100 partitions appending. */
 const WRITER_THREADS = 4
-/** Finished writes per report, at most (the queue calls again for the rest). */
-const RESULT_SLOTS = 1024
+/**
+ * Finished writes per callback: a report of more comes in several. Each callback's promise jobs
+ * run before the next callback (the addon calls through napi_make_callback), so the appends they
+ * set off reach the queue while the rest of the report waits, instead of the writers running dry
+ * while the whole report is acknowledged first (100 partitions appending: 90-95% of the plain
+ * loop against 87% with one callback per report).
+ */
+const RESULT_SLOTS = 16
 /** Turns of at most this many bytes are written synchronously (while that stays fast). */
 const SYNC_BYTES = 64 * 1024
 /** Synchronous writes per event-loop iteration stop after this many bytes (about half a millisecond of copying). */

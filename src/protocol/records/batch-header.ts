@@ -55,8 +55,15 @@ export const MIN_BATCH_LENGTH = BATCH.RECORDS - BATCH.LOG_OVERHEAD
 
 const TWO_32 = 4294967296
 
+/**
+ * A big-endian int64 as a number (exact below 2^53). Byte by byte: about half the cost of
+ * readInt32BE + readUInt32BE, and read several times per batch appended or fetched.
+ */
 export function readInt64(buf: Buffer, pos: number): number {
-  return buf.readInt32BE(pos) * TWO_32 + buf.readUInt32BE(pos + 4)
+  if (!(pos >= 0 && pos + 8 <= buf.length)) throw new RangeError(`int64 at ${pos} is past the buffer's end, ${buf.length}`)
+  const hi = (buf[pos]! << 24) | (buf[pos + 1]! << 16) | (buf[pos + 2]! << 8) | buf[pos + 3]!
+  const lo = ((buf[pos + 4]! << 24) | (buf[pos + 5]! << 16) | (buf[pos + 6]! << 8) | buf[pos + 7]!) >>> 0
+  return hi * TWO_32 + lo
 }
 
 export function writeInt64(buf: Buffer, pos: number, value: number): void {

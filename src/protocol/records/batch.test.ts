@@ -2,7 +2,7 @@ import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
 import { CompressionType, TimestampType } from './attributes.js'
 import { buildBatch } from './batch-builder.js'
-import { BATCH, BatchHeader } from './batch-header.js'
+import { BATCH, BatchHeader, readInt64, writeInt64 } from './batch-header.js'
 import { ControlRecordType, decodeControlType, decodeEndTxnMarker, encodeControlKey, encodeEndTxnMarker } from './control-record.js'
 import { CorruptRecordError, readRecords } from './record-reader.js'
 import { validateBatch } from './validate-batch.js'
@@ -157,5 +157,22 @@ describe('validateBatch', () => {
     const b = good()
     b.writeInt32BE(3, BATCH.RECORD_COUNT)
     expect(() => [...readRecords(BatchHeader.view(b))]).toThrow()
+  })
+})
+
+describe('readInt64 and writeInt64', () => {
+  it('round-trip every int64 a number holds exactly, as Buffer#readBigInt64BE reads them', () => {
+    const values = [0, 1, -1, 255, 256, 2 ** 31, -(2 ** 31), 2 ** 32 - 1, 2 ** 32, -(2 ** 32) - 1, Date.now(), 2 ** 53 - 1, -(2 ** 53) + 1]
+    const buf = Buffer.alloc(11)
+    for (const v of values) {
+      writeInt64(buf, 3, v)
+      expect(buf.readBigInt64BE(3)).toBe(BigInt(v))
+      expect(readInt64(buf, 3)).toBe(v)
+    }
+  })
+
+  it('refuses to read past the buffer', () => {
+    expect(() => readInt64(Buffer.alloc(8), 1)).toThrow(RangeError)
+    expect(() => readInt64(Buffer.alloc(8), -1)).toThrow(RangeError)
   })
 })
