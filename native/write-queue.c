@@ -8,7 +8,8 @@
  *
  * Why a queue: Node's fs.writev is one thread-pool request per write, each costing the main
  * thread a request object, a pool wake-up and a callback into JS (~5 us here). Here one call
- * queues many writes, and one callback reports every write finished since the last. Up to
+ * queues many writes, and one report carries every write finished since the last (in callbacks
+ * of as many writes as `results` holds pairs). Up to
  * `threads` writer threads of the queue's own take writes from it in order. A write is reported
  * as soon as it is done, not when its neighbours are: when a writer is preempted (2 CPUs, more
  * threads), it holds back the one write it is doing, and the others go on with the rest.
@@ -20,8 +21,8 @@
  */
 #include "addon.h"
 #include <errno.h>
-#include <pthread.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/uio.h>
@@ -191,6 +192,22 @@ static int writers_to_start(queue_t* q) {
   return start;
 }
 
+/* Under the lock: every queued write fails with `err` (a -errno) and is reported. */
+static void fail_pending(queue_t* q, double err) {
+  for (write_t* w = q->pending_head; w != NULL; w = w->next) {
+    w->result = err;
+    q->done_count++;
+  }
+  if (q->pending_head != NULL) {
+    if (q->done_tail == NULL) q->done_head = q->pending_head;
+    else q->done_tail->next = q->pending_head;
+    q->done_tail = q->pending_tail;
+  }
+  q->pending_head = q->pending_tail = NULL;
+  q->pending_count = 0;
+  wake(q);
+}
+
 static void start_writers(queue_t* q, int count) {
   pthread_attr_t attr;
   int attr_ok = pthread_attr_init(&attr) == 0;
@@ -201,11 +218,12 @@ static void start_writers(queue_t* q, int count) {
   for (int i = 0; i < count; i++) {
     pthread_t thread;
     if (pthread_create(&thread, attr_ok ? &attr : NULL, writer, q) == 0) continue;
-    /* Not started (out of threads): the running writers take its share; with none, the writes wait for the next call. */
+    /* Not started (out of threads): the running writers take its share. With none, the queued writes fail rather than wait for good. */
     uv_mutex_lock(&q->lock);
     q->writers--;
     q->starting--;
     let_go(q);
+    if (q->writers == 0) fail_pending(q, -EAGAIN);
     uv_mutex_unlock(&q->lock);
   }
   if (attr_ok) pthread_attr_destroy(&attr);
@@ -329,7 +347,7 @@ static napi_value queue_writes(napi_env env, napi_callback_info info) {
       iovs[next_iov].iov_len = len;
     }
   }
-  /* Referenced until the last write is reported, the buffers cannot go away while a pool thread writes them. */
+  /* Referenced until the last write is reported, the buffers cannot go away while a writer writes them. */
   if (napi_create_reference(env, argv[1], 1, &call->buffers_ref) != napi_ok) {
     free(call);
     return throw_range_error(env, "queueWrites: could not hold the buffers");

@@ -36,7 +36,7 @@ export type WriteDone = (err: Error | null) => void
 
 /** A job leaves for the queue once it holds this many bytes. */
 const JOB_BYTES = 256 * 1024
-/** As many as libuv's pool: on 2 CPUs, 3 to 6 measured alike with 100 partitions appending. */
+/** Writer threads of the queue (libuv's pool has as many): on 2 CPUs, 3 to 6 measured alike with 100 partitions appending. */
 const WRITER_THREADS = 4
 /**
  * Finished writes per callback: a report of more comes in several. Each callback's promise jobs
