@@ -66,7 +66,7 @@ export interface WriteBatcherOptions {
 export type CreateWriteQueue = NonNullable<BrookAddon['createWriteQueue']>
 
 interface Job {
-  /** [fd, position, buffer count] per write. */
+  /** [id, fd, position, buffer count] per write, as the addon's queue takes them; ids are given when the job leaves. */
   writes: number[]
   buffers: Buffer[]
   dones: WriteDone[]
@@ -88,8 +88,6 @@ export class WriteBatcher {
   #job: Job | undefined
   /** A flush is due at the end of this turn. */
   #turnOpen = false
-  /** A full job already left in this turn: the turn is not small. */
-  #sentThisTurn = false
   /** Writes handed to the queue (or fs.writev) and not yet complete. */
   #inFlight = 0
   /** Queued writes' callbacks by id; freed ids are reused, so that the array stays small. */
@@ -115,28 +113,26 @@ export class WriteBatcher {
       else process.nextTick(this.#flush)
     }
     const job = (this.#job ??= { writes: [], buffers: [], dones: [], bytes: 0 })
-    job.writes.push(fd, position, bufs.length)
+    job.writes.push(0, fd, position, bufs.length)
     for (const b of bufs) {
       job.buffers.push(b)
       job.bytes += b.length
     }
     job.dones.push(done)
-    // A full job leaves now: the writers work on it while this turn's other callbacks run.
+    // A full job leaves now: the writers work on it while this turn's other callbacks run (and
+    // the writes in flight keep the rest of the turn off the event loop).
     if (job.bytes >= JOB_BYTES) {
       this.#job = undefined
-      this.#sentThisTurn = true
       this.#send(job)
     }
   }
 
   readonly #flush = (): void => {
     const job = this.#job
-    const small = !this.#sentThisTurn
     this.#job = undefined
     this.#turnOpen = false
-    this.#sentThisTurn = false
     if (job === undefined) return
-    if (small && this.#maySync(job.bytes)) this.#writeSync(job)
+    if (this.#maySync(job.bytes)) this.#writeSync(job)
     else this.#send(job)
   }
 
@@ -152,19 +148,15 @@ export class WriteBatcher {
       return eachWrite(job, (fd, bufs, position, done) => writevAll(fd, bufs, position, written(done)))
     }
     const { writes } = job
-    const meta = new Float64Array(dones.length * 4)
     for (let i = 0; i < dones.length; i++) {
       const id = this.#freeIds.pop() ?? this.#dones.length
       this.#dones[id] = dones[i]
-      meta[i * 4] = id
-      meta[i * 4 + 1] = writes[i * 3]!
-      meta[i * 4 + 2] = writes[i * 3 + 1]!
-      meta[i * 4 + 3] = writes[i * 3 + 2]!
+      writes[i * 4] = id
     }
     try {
-      this.#queueWrites(meta, job.buffers)
+      this.#queueWrites(new Float64Array(writes), job.buffers)
     } catch (err) {
-      for (let i = 0; i < dones.length; i++) this.#finish(meta[i * 4]!)
+      for (let i = 0; i < dones.length; i++) this.#finish(writes[i * 4]!)
       // Called back later: `write` may be on the stack.
       process.nextTick(() => {
         this.#inFlight -= dones.length
@@ -220,10 +212,10 @@ export class WriteBatcher {
 /** Calls `fn` with each write of `job`. */
 function eachWrite(job: Job, fn: (fd: number, bufs: Buffer[], position: number, done: WriteDone) => void): void {
   const { writes, buffers, dones } = job
-  if (dones.length === 1) return fn(writes[0]!, buffers, writes[1]!, dones[0]!)
+  if (dones.length === 1) return fn(writes[1]!, buffers, writes[2]!, dones[0]!)
   for (let i = 0, b = 0; i < dones.length; i++) {
-    const count = writes[i * 3 + 2]!
-    fn(writes[i * 3]!, buffers.slice(b, b + count), writes[i * 3 + 1]!, dones[i]!)
+    const count = writes[i * 4 + 3]!
+    fn(writes[i * 4 + 1]!, buffers.slice(b, b + count), writes[i * 4 + 2]!, dones[i]!)
     b += count
   }
 }
